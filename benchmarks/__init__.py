@@ -1,0 +1,1 @@
+"""Benchmarks: the library against a hand-written floor, measured in the same run."""

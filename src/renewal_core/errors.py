@@ -1,0 +1,304 @@
+"""The errors ``renewal_core`` raises, and the fields they carry.
+
+Every error the library raises on purpose derives from :class:`RenewalError`, so a
+host can catch the whole family with one ``except``. Each subclass also derives from
+the built-in exception a Python user would expect (``ValueError`` for a bad value,
+``TypeError`` for a value of the wrong type, ``LookupError`` for an unknown code), so
+generic handlers keep working.
+
+Messages say what was wrong and how to fix it. Every error also carries the same
+facts as attributes, so programs never have to parse a message. Personal data is
+never put into a message or an attribute unmasked.
+
+The tree::
+
+    RenewalError
+    ├── MoneyError
+    │   ├── InvalidAmount            (ValueError)   amount is NaN, infinite or malformed
+    │   ├── AmountTypeError          (TypeError)    amount or factor of an unsupported type
+    │   ├── UnknownCurrency          (LookupError)  code not an ISO 4217 code known to CLDR
+    │   ├── CurrencyMismatch         (ValueError)   two currencies met in one operation
+    │   ├── InvalidRounding          (ValueError)   rounding mode or minor units not valid
+    │   └── AllocationError          (ValueError)   amount or ratios cannot be allocated
+    ├── TimeError
+    │   ├── NaiveDateTimeError       (ValueError)   a datetime without a time zone
+    │   ├── DateTypeError            (TypeError)    not a date / instant where one is needed
+    │   ├── UnknownTimeZone          (LookupError)  not an IANA time zone name
+    │   └── InvalidTerm              (ValueError)   start after end, cadence mismatch
+    ├── InvalidField                 (ValueError)   a domain object field failed validation
+    ├── UnknownLocale                (LookupError)  a locale babel cannot parse
+    └── SerializationError           (ValueError)   JSON that does not fit the target type
+
+>>> from renewal_core import Money
+>>> from renewal_core.errors import CurrencyMismatch
+>>> try:
+...     Money("1.00", "CNY") + Money("1.00", "USD")
+... except CurrencyMismatch as error:
+...     print(error.expected, error.actual)
+CNY USD
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+__all__ = [
+    "AllocationError",
+    "AmountTypeError",
+    "CurrencyMismatch",
+    "DateTypeError",
+    "InvalidAmount",
+    "InvalidField",
+    "InvalidRounding",
+    "InvalidTerm",
+    "MoneyError",
+    "NaiveDateTimeError",
+    "RenewalError",
+    "SerializationError",
+    "TimeError",
+    "UnknownCurrency",
+    "UnknownLocale",
+    "UnknownTimeZone",
+]
+
+
+class RenewalError(Exception):
+    """Root of every error raised on purpose by ``renewal_core``."""
+
+
+# --------------------------------------------------------------------------- money
+
+
+class MoneyError(RenewalError):
+    """Root of the errors about amounts, currencies, rounding and allocation."""
+
+
+class InvalidAmount(MoneyError, ValueError):
+    """An amount is NaN, infinite, or a string that is not a plain decimal number.
+
+    Attributes:
+        given: ``repr`` of the value that was passed.
+        reason: what is wrong with it.
+    """
+
+    def __init__(self, given: str, reason: str) -> None:
+        self.given = given
+        self.reason = reason
+        super().__init__(
+            f"invalid amount {given}: {reason}; pass a Decimal, an int or a decimal "
+            "string such as '1234.50'"
+        )
+
+
+class AmountTypeError(MoneyError, TypeError):
+    """An amount, factor or ratio has a type the operation does not accept.
+
+    Floats are refused everywhere because they cannot hold most decimal fractions
+    exactly; ``bool`` is refused because ``True`` is almost always a mistake.
+
+    Attributes:
+        given_type: name of the type that was passed.
+        expected: what the operation accepts.
+        operation: what was being done.
+    """
+
+    def __init__(self, given_type: str, expected: str, operation: str) -> None:
+        self.given_type = given_type
+        self.expected = expected
+        self.operation = operation
+        hint = ""
+        if given_type == "float":
+            hint = " (floats are inexact; write Decimal('0.1') or the string '0.1')"
+        super().__init__(f"{operation} takes {expected}, not {given_type}{hint}")
+
+
+class UnknownCurrency(MoneyError, LookupError):
+    """A currency code is not an ISO 4217 code known to CLDR.
+
+    Attributes:
+        code: the code that was passed (``repr`` of it when it was not a string).
+    """
+
+    def __init__(self, code: str) -> None:
+        self.code = code
+        super().__init__(
+            f"unknown currency {code}: use an upper-case ISO 4217 code known to CLDR, "
+            "such as 'CNY', 'USD' or 'EUR'"
+        )
+
+
+class CurrencyMismatch(MoneyError, ValueError):
+    """Two amounts in different currencies met in one operation.
+
+    ``renewal_core`` never converts currencies; convert explicitly first.
+
+    Attributes:
+        expected: currency of the left-hand amount.
+        actual: currency of the right-hand amount.
+        operation: the operation that was refused.
+    """
+
+    def __init__(self, expected: str, actual: str, operation: str) -> None:
+        self.expected = expected
+        self.actual = actual
+        self.operation = operation
+        super().__init__(
+            f"cannot {operation} {expected} and {actual} amounts: currencies never mix; "
+            "convert one amount explicitly first"
+        )
+
+
+class InvalidRounding(MoneyError, ValueError):
+    """A rounding mode or a minor-unit override is not valid.
+
+    Attributes:
+        given: ``repr`` of the value that was passed.
+        reason: what is wrong with it.
+    """
+
+    def __init__(self, given: str, reason: str) -> None:
+        self.given = given
+        self.reason = reason
+        super().__init__(f"invalid rounding setting {given}: {reason}")
+
+
+class AllocationError(MoneyError, ValueError):
+    """An amount cannot be allocated as asked.
+
+    Raised for an amount finer than its currency's minor unit, for no ratios, for
+    ratios that are all zero, and for negative ratios.
+
+    Attributes:
+        reason: what is wrong.
+    """
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(f"cannot allocate: {reason}")
+
+
+# --------------------------------------------------------------------------- time
+
+
+class TimeError(RenewalError):
+    """Root of the errors about dates, instants, time zones and policy terms."""
+
+
+class NaiveDateTimeError(TimeError, ValueError):
+    """A datetime without a time zone was given where an instant is needed.
+
+    Attributes:
+        given: ``repr`` of the value that was passed.
+    """
+
+    def __init__(self, given: str) -> None:
+        self.given = given
+        super().__init__(
+            f"naive datetime {given} has no time zone; attach one, e.g. "
+            "pendulum.datetime(2025, 1, 1, tz='Asia/Shanghai')"
+        )
+
+
+class DateTypeError(TimeError, TypeError):
+    """A value of the wrong type was given where a day or an instant is needed.
+
+    A ``datetime`` is refused where a day is expected: turn an instant into the
+    policy's local day explicitly, with :func:`renewal_core.local_day`.
+
+    Attributes:
+        given_type: name of the type that was passed.
+        parameter: the parameter that received it.
+        expected: what the parameter takes (``"a date"``, ``"a datetime"``).
+    """
+
+    def __init__(self, given_type: str, parameter: str, expected: str = "a date") -> None:
+        self.given_type = given_type
+        self.parameter = parameter
+        self.expected = expected
+        hint = ""
+        if expected == "a date" and given_type in {"datetime", "DateTime"}:
+            hint = "; convert an instant with local_day(instant, tz) first"
+        super().__init__(f"{parameter} must be {expected}, not {given_type}{hint}")
+
+
+class UnknownTimeZone(TimeError, LookupError):
+    """A time zone is not a known IANA time zone name.
+
+    Attributes:
+        given: the name (or ``repr``) that was passed.
+    """
+
+    def __init__(self, given: str) -> None:
+        self.given = given
+        super().__init__(
+            f"unknown time zone {given}: use an IANA name such as 'Asia/Shanghai' or "
+            "'Europe/Berlin' (fixed UTC offsets are not policy time zones)"
+        )
+
+
+class InvalidTerm(TimeError, ValueError):
+    """A policy term's days do not make a valid term.
+
+    Attributes:
+        reason: what is wrong.
+    """
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(f"invalid policy term: {reason}")
+
+
+# --------------------------------------------------------------------------- model
+
+
+class InvalidField(RenewalError, ValueError):
+    """A field of a domain object failed validation.
+
+    The message names the class and field; values that are personal data appear
+    masked.
+
+    Attributes:
+        owner: name of the class being built.
+        field: name of the field.
+        reason: what is wrong, with any personal data masked.
+    """
+
+    def __init__(self, owner: str, field: str, reason: str) -> None:
+        self.owner = owner
+        self.field = field
+        self.reason = reason
+        super().__init__(f"{owner}.{field}: {reason}")
+
+
+class UnknownLocale(RenewalError, LookupError):
+    """A locale identifier that babel cannot parse or does not know.
+
+    Attributes:
+        given: the identifier that was passed.
+    """
+
+    def __init__(self, given: str) -> None:
+        self.given = given
+        super().__init__(
+            f"unknown locale {given}: use a CLDR locale identifier such as 'zh_CN', "
+            "'en_US' or 'de_DE'"
+        )
+
+
+# --------------------------------------------------------------------------- serialization
+
+
+class SerializationError(RenewalError, ValueError):
+    """JSON that does not fit the type it is read into.
+
+    Attributes:
+        target: name of the type being read.
+        problems: one line per problem, each ending in the JSON path of the bad
+            value (``@ $.premium.amount``).
+    """
+
+    def __init__(self, target: str, problems: Sequence[str]) -> None:
+        self.target = target
+        self.problems = tuple(problems)
+        listing = "; ".join(self.problems)
+        super().__init__(f"cannot read {target} from JSON: {listing}")
