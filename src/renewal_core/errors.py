@@ -19,6 +19,7 @@ The tree::
     │   ├── UnknownCurrency          (LookupError)  code not an ISO 4217 code known to CLDR
     │   ├── CurrencyMismatch         (ValueError)   two currencies met in one operation
     │   ├── InvalidRounding          (ValueError)   rounding mode or minor units not valid
+    │   ├── MoneyDivisionByZero      (ZeroDivisionError)  an amount divided by zero
     │   └── AllocationError          (ValueError)   amount or ratios cannot be allocated
     ├── TimeError
     │   ├── NaiveDateTimeError       (ValueError)   a datetime without a time zone
@@ -51,6 +52,7 @@ __all__ = [
     "InvalidField",
     "InvalidRounding",
     "InvalidTerm",
+    "MoneyDivisionByZero",
     "MoneyError",
     "NaiveDateTimeError",
     "RenewalError",
@@ -160,6 +162,18 @@ class InvalidRounding(MoneyError, ValueError):
         self.given = given
         self.reason = reason
         super().__init__(f"invalid rounding setting {given}: {reason}")
+
+
+class MoneyDivisionByZero(MoneyError, ZeroDivisionError):
+    """An amount was divided by zero.
+
+    Attributes:
+        amount: ``str`` of the amount that was being divided.
+    """
+
+    def __init__(self, amount: str) -> None:
+        self.amount = amount
+        super().__init__(f"cannot divide {amount} by zero")
 
 
 class AllocationError(MoneyError, ValueError):

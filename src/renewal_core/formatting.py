@@ -1,0 +1,103 @@
+r"""Localized display of amounts, numbers and days, through babel (CLDR).
+
+The locale is always an argument: nothing here reads a process-wide default.
+Parsed locales are cached, because parsing one costs far more than formatting.
+
+Formatting never rounds: an amount finer than its currency's minor unit is shown
+with all of its digits, so a display can never hide an unrounded figure. Round with
+:meth:`renewal_core.Money.round` first when that is what you mean to show.
+
+>>> from renewal_core import Money, format_money
+>>> format_money(Money("1234567.5", "CNY"), "zh_CN")
+'¥1,234,567.50'
+>>> format_money(Money("1234567.5", "EUR"), "de_DE")
+'1.234.567,50\\xa0€'
+>>> format_money(Money("8.3333", "CNY"), "en_US")
+'CN¥8.3333'
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal
+
+from renewal_core.errors import DateTypeError, UnknownLocale
+from renewal_core.money import Money
+
+__all__ = ["format_day", "format_money", "format_number", "parse_locale"]
+
+
+@functools.lru_cache(maxsize=256)
+def _parse(identifier: str) -> Locale:
+    try:
+        return Locale.parse(identifier)
+    except (ValueError, TypeError, UnknownLocaleError) as error:
+        raise UnknownLocale(repr(identifier)) from error
+
+
+def parse_locale(locale: str | Locale) -> Locale:
+    """Return a babel ``Locale`` for an identifier such as ``"zh_CN"`` (cached).
+
+    >>> parse_locale("zh_CN").display_name
+    '中文 (简体, 中国)'
+
+    Raises:
+        UnknownLocale: babel cannot parse the identifier or does not know it.
+    """
+    if isinstance(locale, Locale):
+        return locale
+    if not isinstance(locale, str):
+        raise UnknownLocale(repr(locale))
+    return _parse(locale)
+
+
+def format_money(money: Money, locale: str | Locale) -> str:
+    """Format an amount for people reading ``locale``, with its currency symbol.
+
+    At least the currency's decimals are shown, and every further digit the amount
+    carries (nothing is rounded away).
+
+    >>> format_money(Money("-12.3", "USD"), "en_US")
+    '-$12.30'
+    >>> format_money(Money("1500", "JPY"), "ja_JP")
+    '￥1,500'
+    """
+    return format_currency(
+        money.amount, money.currency, locale=parse_locale(locale), decimal_quantization=False
+    )
+
+
+def format_number(number: Decimal | int, locale: str | Locale) -> str:
+    """Format a number with the locale's separators, keeping every digit.
+
+    >>> format_number(Decimal("1234.5678"), "de_DE")
+    '1.234,5678'
+    """
+    return format_decimal(number, locale=parse_locale(locale), decimal_quantization=False)
+
+
+def format_day(
+    day: date, locale: str | Locale, *, style: Literal["short", "medium", "long", "full"] = "long"
+) -> str:
+    """Format a calendar day for ``locale``.
+
+    >>> from datetime import date, datetime
+    >>> format_day(date(2025, 2, 28), "zh_CN")
+    '2025年2月28日'
+    >>> format_day(date(2025, 2, 28), "en_US", style="medium")
+    'Feb 28, 2025'
+
+    Raises:
+        DateTypeError: ``day`` is a datetime (format its local day instead) or not a
+            date.
+    """
+    value: object = day  # callers without type checks can pass anything
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise DateTypeError(type(day).__name__, "day")
+    return format_date(day, format=style, locale=parse_locale(locale))

@@ -1,0 +1,542 @@
+"""Money: an exact decimal amount in one currency.
+
+:class:`Money` holds a :class:`~decimal.Decimal` amount and an ISO 4217 currency code.
+It is immutable, hashable and exact:
+
+* amounts are built from ``Decimal``, ``int`` or a plain decimal string; floats, bools,
+  NaN and infinities are refused;
+* addition, subtraction and multiplication are exact whatever the thread's decimal
+  context says (they run in a private context with unlimited precision);
+* division is computed to :data:`DIVISION_DIGITS` significant digits, half-even,
+  and is meant to be followed by :meth:`Money.round`; to split an amount into parts
+  use :meth:`Money.allocate` or :meth:`Money.split`, which never lose a minor unit;
+* currencies never mix: combining two currencies raises
+  :class:`~renewal_core.errors.CurrencyMismatch`;
+* rounding always names its mode; the default is ``ROUND_HALF_UP`` (ties away from
+  zero, the rounding of Chinese and most insurance tariffs).
+
+Minor units (the number of decimals of a currency) come from CLDR through babel:
+CNY 2, JPY 0, KWD 3, CLF 4. CLDR differs from ISO 4217 for a few currencies (IQD is 0
+in CLDR and 3 in ISO 4217); every operation that depends on minor units takes a
+``minor_units=`` keyword to override CLDR for that call.
+
+>>> from decimal import Decimal
+>>> from renewal_core import Money
+>>> premium = Money("1234.56", "CNY")
+>>> premium * Decimal("0.85")
+Money('1049.3760', 'CNY')
+>>> (premium * Decimal("0.85")).round()
+Money('1049.38', 'CNY')
+>>> premium.split(3)
+(Money('411.52', 'CNY'), Money('411.52', 'CNY'), Money('411.52', 'CNY'))
+"""
+
+from __future__ import annotations
+
+import decimal
+import functools
+import re
+from collections.abc import Iterable
+from decimal import (
+    ROUND_05UP,
+    ROUND_CEILING,
+    ROUND_DOWN,
+    ROUND_FLOOR,
+    ROUND_HALF_DOWN,
+    ROUND_HALF_EVEN,
+    ROUND_HALF_UP,
+    ROUND_UP,
+    Decimal,
+)
+from typing import Final, cast
+
+import attrs
+from babel.numbers import get_currency_precision, list_currencies
+
+from renewal_core.errors import (
+    AllocationError,
+    AmountTypeError,
+    CurrencyMismatch,
+    InvalidAmount,
+    InvalidRounding,
+    MoneyDivisionByZero,
+    UnknownCurrency,
+)
+
+__all__ = [
+    "DEFAULT_ROUNDING",
+    "DIVISION_DIGITS",
+    "ROUNDING_MODES",
+    "Money",
+    "minor_units",
+]
+
+DEFAULT_ROUNDING: Final = ROUND_HALF_UP
+"""The rounding mode used when none is named: half up, ties away from zero."""
+
+ROUNDING_MODES: Final = frozenset(
+    {
+        ROUND_05UP,
+        ROUND_CEILING,
+        ROUND_DOWN,
+        ROUND_FLOOR,
+        ROUND_HALF_DOWN,
+        ROUND_HALF_EVEN,
+        ROUND_HALF_UP,
+        ROUND_UP,
+    }
+)
+"""The rounding modes :meth:`Money.round` accepts: the eight of :mod:`decimal`."""
+
+DIVISION_DIGITS: Final = 34
+"""Significant digits kept by ``Money / n`` (as IEEE 754 decimal128), half-even."""
+
+_MAX_MINOR_UNITS: Final = 18
+
+# Exact arithmetic whatever the caller's thread context: unlimited precision, and
+# every condition that would lose information is an error.
+_EXACT: Final = decimal.Context(
+    prec=decimal.MAX_PREC,
+    Emax=decimal.MAX_EMAX,
+    Emin=decimal.MIN_EMIN,
+    rounding=ROUND_HALF_EVEN,
+    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow, decimal.Inexact],
+)
+_DIVIDE: Final = decimal.Context(
+    prec=DIVISION_DIGITS,
+    Emax=decimal.MAX_EMAX,
+    Emin=decimal.MIN_EMIN,
+    rounding=ROUND_HALF_EVEN,
+    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
+)
+_QUANTIZE: Final = decimal.Context(
+    prec=decimal.MAX_PREC,
+    Emax=decimal.MAX_EMAX,
+    Emin=decimal.MIN_EMIN,
+    traps=[decimal.InvalidOperation, decimal.Overflow],
+)
+_add = _EXACT.add
+_subtract = _EXACT.subtract
+_multiply = _EXACT.multiply
+_divide = _DIVIDE.divide
+_UNITS: Final = tuple(Decimal(1).scaleb(-n) for n in range(_MAX_MINOR_UNITS + 1))
+_ZERO: Final = Decimal(0)
+
+_PLAIN_DECIMAL: Final = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
+
+_AMOUNT_TYPES: Final = "a Decimal, an int or a decimal string"
+_FACTOR_TYPES: Final = "a Decimal or an int"
+
+
+@functools.cache
+def _known_currencies() -> frozenset[str]:
+    return frozenset(list_currencies())
+
+
+@functools.cache
+def _cldr_minor_units(currency: str) -> int:
+    return get_currency_precision(currency)
+
+
+def _check_currency(currency: object) -> str:
+    if type(currency) is not str or currency not in _known_currencies():
+        raise UnknownCurrency(repr(currency))
+    return currency
+
+
+def minor_units(currency: str) -> int:
+    """Return the number of decimals of ``currency`` per CLDR.
+
+    >>> minor_units("CNY"), minor_units("JPY"), minor_units("KWD"), minor_units("CLF")
+    (2, 0, 3, 4)
+
+    Raises:
+        UnknownCurrency: ``currency`` is not a code CLDR knows.
+    """
+    return _cldr_minor_units(_check_currency(currency))
+
+
+def _check_minor_units(value: object) -> int:
+    if type(value) is not int or not 0 <= value <= _MAX_MINOR_UNITS:
+        raise InvalidRounding(
+            repr(value), f"minor_units must be an int from 0 to {_MAX_MINOR_UNITS}"
+        )
+    return value
+
+
+def _units_for(currency: str, override: int | None) -> int:
+    if override is None:
+        return _cldr_minor_units(currency)
+    return _check_minor_units(override)
+
+
+def _check_rounding(rounding: object) -> str:
+    if not isinstance(rounding, str) or rounding not in ROUNDING_MODES:
+        raise InvalidRounding(
+            repr(rounding), "use one of the decimal module's modes, e.g. decimal.ROUND_HALF_UP"
+        )
+    return rounding
+
+
+def _to_amount(value: object) -> Decimal:
+    if isinstance(value, str):
+        if _PLAIN_DECIMAL.fullmatch(value) is None:
+            raise InvalidAmount(
+                repr(value),
+                "not a plain decimal number (digits with an optional sign and decimal "
+                "point; no exponent, spaces or thousands separators)",
+            )
+        return Decimal(str(value))
+    if isinstance(value, bool) or not isinstance(value, Decimal | int):
+        raise AmountTypeError(type(value).__name__, _AMOUNT_TYPES, "Money")
+    if isinstance(value, int):
+        return Decimal(int(value))
+    if not value.is_finite():
+        raise InvalidAmount(repr(value), "not a finite number")
+    return value if type(value) is Decimal else Decimal(value)
+
+
+def _to_factor(value: object, operation: str) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, Decimal | int):
+        raise AmountTypeError(type(value).__name__, _FACTOR_TYPES, operation)
+    if isinstance(value, int):
+        return Decimal(int(value))
+    if not value.is_finite():
+        raise InvalidAmount(repr(value), f"{operation} needs a finite number")
+    return value
+
+
+@attrs.frozen(slots=True, init=False, repr=False, order=False)
+class Money:
+    """An exact amount of one currency.
+
+    Args:
+        amount: a :class:`~decimal.Decimal`, an ``int`` or a plain decimal string
+            (``"1234.50"``, ``"-3"``). Floats and bools are refused (``AmountTypeError``);
+            NaN, infinities and strings with exponents, spaces or separators are refused
+            (``InvalidAmount``). The amount is kept exactly as given: ``Money("1.5",
+            "CNY")`` keeps one decimal until it is rounded.
+        currency: an upper-case ISO 4217 code known to CLDR (``UnknownCurrency``
+            otherwise).
+
+    Equal amounts in the same currency are equal whatever their number of decimals
+    (``Money("1.5", "CNY") == Money("1.50", "CNY")``) and hash alike. A zero amount is
+    falsy. Amounts of different currencies are never equal and never combine.
+
+    >>> Money("99.90", "CNY") + Money("0.10", "CNY")
+    Money('100.00', 'CNY')
+    >>> sum([Money("1.10", "USD"), Money("2.20", "USD")])
+    Money('3.30', 'USD')
+    >>> Money(0.1, "CNY")
+    Traceback (most recent call last):
+    ...
+    renewal_core.errors.AmountTypeError: Money takes a Decimal, an int or a decimal string, \
+not float (floats are inexact; write Decimal('0.1') or the string '0.1')
+    """
+
+    amount: Decimal
+    currency: str
+
+    def __init__(self, amount: Decimal | int | str, currency: str) -> None:
+        _set_amount(self, _to_amount(amount))
+        _set_currency(self, _check_currency(currency))
+
+    # ------------------------------------------------------------------ constructors
+
+    @classmethod
+    def zero(cls, currency: str) -> Money:
+        """Return zero in ``currency``, with the currency's decimals.
+
+        >>> Money.zero("CNY"), Money.zero("JPY")
+        (Money('0.00', 'CNY'), Money('0', 'JPY'))
+        """
+        code = _check_currency(currency)
+        return _make(_from_units(0, _cldr_minor_units(code)), code)
+
+    @classmethod
+    def from_minor_units(
+        cls, units: int, currency: str, *, minor_units: int | None = None
+    ) -> Money:
+        """Build an amount from a whole number of minor units (cents, fen, fils).
+
+        >>> Money.from_minor_units(123456, "CNY")
+        Money('1234.56', 'CNY')
+        >>> Money.from_minor_units(1500, "KWD")
+        Money('1.500', 'KWD')
+        """
+        if type(units) is not int:
+            raise AmountTypeError(type(units).__name__, "an int", "from_minor_units")
+        code = _check_currency(currency)
+        return _make(_from_units(units, _units_for(code, minor_units)), code)
+
+    # ------------------------------------------------------------------ views
+
+    def to_minor_units(self, *, minor_units: int | None = None) -> int:
+        """Return the amount as a whole number of minor units.
+
+        >>> Money("1234.56", "CNY").to_minor_units()
+        123456
+
+        Raises:
+            AllocationError: the amount is finer than the minor unit; round it first.
+        """
+        return _whole_units(self, _units_for(self.currency, minor_units), "to_minor_units")
+
+    def is_zero(self) -> bool:
+        """Whether the amount is zero."""
+        return not self.amount
+
+    def is_positive(self) -> bool:
+        """Whether the amount is greater than zero."""
+        return self.amount > 0
+
+    def is_negative(self) -> bool:
+        """Whether the amount is less than zero."""
+        return self.amount < 0
+
+    # ------------------------------------------------------------------ rounding
+
+    def round(self, rounding: str = DEFAULT_ROUNDING, *, minor_units: int | None = None) -> Money:
+        """Round to the currency's minor unit with an explicit mode.
+
+        Args:
+            rounding: one of :data:`ROUNDING_MODES`; default ``ROUND_HALF_UP`` (ties
+                away from zero, so ``-0.125`` becomes ``-0.13``).
+            minor_units: decimals to keep instead of the CLDR figure.
+
+        >>> from decimal import ROUND_HALF_EVEN
+        >>> Money("2.345", "CNY").round(), Money("2.345", "CNY").round(ROUND_HALF_EVEN)
+        (Money('2.35', 'CNY'), Money('2.34', 'CNY'))
+        >>> Money("1234.5", "JPY").round()
+        Money('1235', 'JPY')
+        >>> Money("1.2345", "IQD").round(minor_units=3)
+        Money('1.235', 'IQD')
+        """
+        units = _units_for(self.currency, minor_units)
+        mode = _check_rounding(rounding)
+        return _make(self.amount.quantize(_UNITS[units], mode, _QUANTIZE), self.currency)
+
+    # ------------------------------------------------------------------ allocation
+
+    def allocate(
+        self, ratios: Iterable[Decimal | int], *, minor_units: int | None = None
+    ) -> tuple[Money, ...]:
+        """Split the amount into parts proportional to ``ratios``, losing nothing.
+
+        Each part first gets its proportional share rounded down to the minor unit;
+        the units left over go one each to the parts with the largest remainders,
+        earlier parts first on a tie. The parts always add up exactly to the amount.
+        A negative amount is allocated as its absolute value, then negated, so
+        ``(-m).allocate(r) == tuple(-p for p in m.allocate(r))``.
+
+        Args:
+            ratios: non-negative ``Decimal`` or ``int`` weights, at least one of them
+                greater than zero. A zero ratio gets a zero part.
+            minor_units: decimals of the parts instead of the CLDR figure.
+
+        Raises:
+            AllocationError: the amount is finer than the minor unit (round it first),
+                or the ratios are empty, all zero or negative.
+            AmountTypeError: a ratio is a float, a bool or not a number.
+
+        >>> Money("100.00", "CNY").allocate([1, 1, 1])
+        (Money('33.34', 'CNY'), Money('33.33', 'CNY'), Money('33.33', 'CNY'))
+        >>> Money("100.00", "CNY").allocate([Decimal("0.7"), Decimal("0.3")])
+        (Money('70.00', 'CNY'), Money('30.00', 'CNY'))
+        """
+        units = _units_for(self.currency, minor_units)
+        whole = _whole_units(self, units, "allocate")
+        weights = _weights(ratios)
+        total = sum(weights)
+        if total == 0:
+            raise AllocationError("the ratios are all zero; give at least one ratio above 0")
+        magnitude = -whole if whole < 0 else whole
+        shares: list[int] = []
+        remainders: list[int] = []
+        for weight in weights:
+            share, remainder = divmod(magnitude * weight, total)
+            shares.append(share)
+            remainders.append(remainder)
+        left = magnitude - sum(shares)
+        if left:
+            by_remainder = sorted(range(len(shares)), key=remainders.__getitem__, reverse=True)
+            # sorted() is stable and reverse=True keeps equal keys in their original
+            # order, so on a tie the earlier part gets the unit.
+            for index in by_remainder[:left]:
+                shares[index] += 1
+        currency = self.currency
+        if whole < 0:
+            return tuple(_make(_from_units(-share, units), currency) for share in shares)
+        return tuple(_make(_from_units(share, units), currency) for share in shares)
+
+    def split(self, parts: int, *, minor_units: int | None = None) -> tuple[Money, ...]:
+        """Split into ``parts`` equal parts; earlier parts take the leftover units.
+
+        The same as ``allocate([1] * parts)``.
+
+        >>> Money("1000.00", "CNY").split(12)[:5]
+        (Money('83.34', 'CNY'), Money('83.34', 'CNY'), Money('83.34', 'CNY'), \
+Money('83.34', 'CNY'), Money('83.33', 'CNY'))
+        >>> sum(Money("1000.00", "CNY").split(12))
+        Money('1000.00', 'CNY')
+
+        Raises:
+            AllocationError: ``parts`` is below 1, or the amount is finer than the
+                minor unit.
+        """
+        if type(parts) is not int:
+            raise AmountTypeError(type(parts).__name__, "an int", "split")
+        if parts < 1:
+            raise AllocationError(f"parts must be at least 1, not {parts}")
+        units = _units_for(self.currency, minor_units)
+        whole = _whole_units(self, units, "split")
+        magnitude = -whole if whole < 0 else whole
+        base, extra = divmod(magnitude, parts)
+        if whole < 0:
+            base, sign = -base, -1
+        else:
+            sign = 1
+        currency = self.currency
+        low = _make(_from_units(base, units), currency)
+        if not extra:
+            return (low,) * parts
+        high = _make(_from_units(base + sign, units), currency)
+        return (high,) * extra + (low,) * (parts - extra)
+
+    # ------------------------------------------------------------------ arithmetic
+
+    def __add__(self, other: Money) -> Money:
+        if other.__class__ is Money:
+            if other.currency != self.currency:
+                raise CurrencyMismatch(self.currency, other.currency, "add")
+            return _make(_add(self.amount, other.amount), self.currency)
+        return _refuse_bare(other, "Money addition")
+
+    def __radd__(self, other: int) -> Money:
+        if other.__class__ is int and other == 0:
+            return self  # lets sum() start from its default 0
+        return _refuse_bare(other, "Money addition")
+
+    def __sub__(self, other: Money) -> Money:
+        if other.__class__ is Money:
+            if other.currency != self.currency:
+                raise CurrencyMismatch(self.currency, other.currency, "subtract")
+            return _make(_subtract(self.amount, other.amount), self.currency)
+        return _refuse_bare(other, "Money subtraction")
+
+    def __rsub__(self, other: object) -> Money:
+        return _refuse_bare(other, "Money subtraction")
+
+    def __mul__(self, factor: Decimal | int) -> Money:
+        if factor.__class__ is Decimal and factor.is_finite():
+            return _make(_multiply(self.amount, factor), self.currency)
+        return _make(
+            _multiply(self.amount, _to_factor(factor, "Money multiplication")), self.currency
+        )
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, divisor: Decimal | int) -> Money:
+        value = _to_factor(divisor, "Money division")
+        if not value:
+            raise MoneyDivisionByZero(str(self))
+        return _make(_divide(self.amount, value), self.currency)
+
+    def __neg__(self) -> Money:
+        return _make(self.amount.copy_negate(), self.currency)
+
+    def __pos__(self) -> Money:
+        return self
+
+    def __abs__(self) -> Money:
+        return _make(self.amount.copy_abs(), self.currency)
+
+    def __bool__(self) -> bool:
+        return bool(self.amount)
+
+    # ------------------------------------------------------------------ ordering
+
+    def _comparable(self, other: object, operation: str) -> Decimal:
+        if other.__class__ is not Money:
+            raise AmountTypeError(type(other).__name__, "a Money in the same currency", operation)
+        assert isinstance(other, Money)  # noqa: S101 - narrows the type for mypy
+        if other.currency != self.currency:
+            raise CurrencyMismatch(self.currency, other.currency, "compare")
+        return other.amount
+
+    def __lt__(self, other: Money) -> bool:
+        return self.amount < self._comparable(other, "Money comparison")
+
+    def __le__(self, other: Money) -> bool:
+        return self.amount <= self._comparable(other, "Money comparison")
+
+    def __gt__(self, other: Money) -> bool:
+        return self.amount > self._comparable(other, "Money comparison")
+
+    def __ge__(self, other: Money) -> bool:
+        return self.amount >= self._comparable(other, "Money comparison")
+
+    # ------------------------------------------------------------------ text
+
+    def __repr__(self) -> str:
+        return f"Money('{self.amount}', '{self.currency}')"
+
+    def __str__(self) -> str:
+        """``"1234.50 CNY"``; for display to people use :func:`format_money`."""
+        return f"{self.amount} {self.currency}"
+
+
+_set_amount = Money.__dict__["amount"].__set__
+_set_currency = Money.__dict__["currency"].__set__
+_new_object = object.__new__
+
+
+def _make(amount: Decimal, currency: str) -> Money:
+    # Internal constructor for values already validated: skips the checks of
+    # __init__, which is what keeps arithmetic close to raw Decimal speed.
+    money: Money = _new_object(Money)
+    _set_amount(money, amount)
+    _set_currency(money, currency)
+    return money
+
+
+def _from_units(units: int, decimals: int) -> Decimal:
+    return Decimal(units).scaleb(-decimals, _EXACT)
+
+
+def _whole_units(money: Money, decimals: int, operation: str) -> int:
+    scaled = money.amount.scaleb(decimals, _EXACT)
+    whole = scaled.to_integral_value()
+    if scaled != whole:
+        raise AllocationError(
+            f"{operation} needs an amount in whole minor units, and {money} is finer than "
+            f"{decimals} decimals; round it first with .round()"
+        )
+    return int(whole)
+
+
+def _weights(ratios: Iterable[Decimal | int]) -> list[int]:
+    values = list(ratios)
+    if not values:
+        raise AllocationError("no ratios given; give at least one")
+    exponent = 0
+    for value in values:
+        if isinstance(value, bool) or not isinstance(value, Decimal | int):
+            raise AmountTypeError(type(value).__name__, _FACTOR_TYPES, "allocate ratios")
+        if isinstance(value, Decimal):
+            if not value.is_finite():
+                raise AllocationError(f"ratio {value!r} is not a finite number")
+            exponent = min(exponent, int(value.as_tuple().exponent))
+        if value < 0:
+            raise AllocationError(f"ratio {value!r} is negative; ratios must be 0 or more")
+    if exponent == 0:
+        return [int(value) for value in values]
+    return [int(Decimal(value).scaleb(-exponent, _EXACT)) for value in values]
+
+
+def _refuse_bare(other: object, operation: str) -> Money:
+    # Bare numbers are refused with a clear error; anything else gets NotImplemented
+    # so that Python can try the other operand (and raise its usual TypeError).
+    if isinstance(other, Decimal | int | float | str):
+        raise AmountTypeError(type(other).__name__, "a Money in the same currency", operation)
+    return cast("Money", NotImplemented)

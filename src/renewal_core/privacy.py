@@ -1,0 +1,224 @@
+"""Masking of personal data: ID numbers, phone numbers, e-mail addresses and names.
+
+``renewal_core`` never shows personal data unmasked in a ``repr``, an error message or
+a log record. These pure functions produce the masked forms it uses; hosts can use
+them for their own logs and screens.
+
+Each function is deterministic (the same input always gives the same output) and
+masks with ``*``. Apart from :func:`mask_email`, which hides the length of the local
+part, every function keeps the length of its input and masks one ``*`` per
+character, so a masked value still lines up in a table.
+
+How much stays visible:
+
+=====================  =========================  ======================================
+function               example                    visible
+=====================  =========================  ======================================
+:func:`mask_id_number` ``110***********1234``     first 3 and last 4 (fewer when short)
+:func:`mask_phone`     ``+86 138 **** 5678``      country code, first 3, last 4
+:func:`mask_email`     ``z***@example.com``       first character of the local part,
+                                                  the domain
+:func:`mask_name`      ``张*``, ``Z**** S**``     first character of each word
+=====================  =========================  ======================================
+
+ID numbers and names never show more than half of their characters, whatever their
+length. A phone number shows at most seven of its digits (the customary
+``138****5678`` of an 11-digit mobile number) and always hides at least four; numbers
+with fewer than 11 digits show fewer than half of them.
+
+>>> from renewal_core.privacy import mask_email, mask_id_number, mask_name, mask_phone
+>>> mask_id_number("110101199003071234"), mask_phone("13812345678")
+('110***********1234', '138****5678')
+>>> mask_email("zhang.san@example.com"), mask_name("欧阳娜娜")
+('z***@example.com', '欧***')
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+__all__ = ["MASK", "mask_email", "mask_id_number", "mask_name", "mask_phone"]
+
+MASK: Final = "*"
+"""The character that replaces each hidden character."""
+
+# ID numbers: at most 3 leading and 4 trailing characters, and together never more
+# than half of the value.
+_ID_HEAD: Final = 3
+_ID_TAIL: Final = 4
+_ID_SHORT: Final = 7
+
+# Phone numbers: the customary 3 + 4 display from 11 national digits on.
+_PHONE_HEAD: Final = 3
+_PHONE_TAIL: Final = 4
+_PHONE_FULL_DISPLAY: Final = 11
+_PHONE_SEPARATORS: Final = frozenset(" -.()/")
+_CHINA_CALLING_CODE: Final = "86"
+_MAX_CALLING_CODE: Final = 3
+
+# Names: words are separated by whitespace or by the middle dots used between the
+# parts of transliterated names ("阿依古丽·买买提", "ジョン・スミス").
+_NAME_WORD: Final = re.compile(r"[^\s·・]+")
+
+_EMAIL_MASK: Final = MASK * 3
+
+
+def _keep(value: str, head: int, tail: int) -> str:
+    """Keep ``head`` leading and ``tail`` trailing characters, mask the rest."""
+    hidden = len(value) - head - tail
+    return value[:head] + MASK * hidden + value[len(value) - tail :]
+
+
+def mask_id_number(value: str) -> str:
+    """Mask an identity document number (resident ID, passport, credit code).
+
+    One ``*`` replaces each hidden character, so the length is kept. At most half of
+    the characters stay visible:
+
+    * 16 characters or more: the first 3 and the last 4 (an 18-character resident
+      ID or unified social credit code shows 7 of 18);
+    * 8 to 15 characters: ``n // 4`` leading and ``n // 4`` trailing characters,
+      capped at 3 (a 9-character passport number shows 2 + 2);
+    * 7 characters or fewer: only the last ``n // 4`` characters (one for 4 to 7
+      characters, none below 4).
+
+    >>> mask_id_number("110101199003071234")
+    '110***********1234'
+    >>> mask_id_number("E12345678")
+    'E1*****78'
+    >>> mask_id_number("AB12345")
+    '******5'
+    >>> mask_id_number("123")
+    '***'
+    """
+    size = len(value)
+    quarter = size // 4
+    if size <= _ID_SHORT:
+        return _keep(value, 0, quarter)
+    return _keep(value, min(_ID_HEAD, quarter), min(_ID_TAIL, quarter))
+
+
+def _is_phone_separator(char: str) -> bool:
+    return char.isspace() or char in _PHONE_SEPARATORS
+
+
+def _calling_code_length(value: str, significant: list[int]) -> int:
+    """Count the leading significant characters that are an international prefix.
+
+    The prefix is ``+`` or ``00`` followed by a country calling code: the run of 1 to
+    3 digits up to the first separator (``+1 415 …``, ``0044-20 …``). Without a
+    separator only China's code is recognised (``+86…``, ``0086…``): other codes
+    cannot be told apart from the number that follows. An unrecognised ``+`` is still
+    counted (it hides nothing); an unrecognised ``00`` is part of the number.
+    """
+    compact = "".join(value[i] for i in significant)
+    if compact.startswith("+"):
+        prefix = 1
+    elif compact.startswith("00"):
+        prefix = 2
+    else:
+        return 0
+    end = prefix  # end of the run of characters written without a separator
+    while end < len(significant) and significant[end] == significant[end - 1] + 1:
+        end += 1
+    code = compact[prefix:end]
+    if end < len(significant) and len(code) <= _MAX_CALLING_CODE and code.isdigit():
+        return end
+    if compact.startswith(_CHINA_CALLING_CODE, prefix):
+        return prefix + len(_CHINA_CALLING_CODE)
+    return 1 if prefix == 1 else 0
+
+
+def mask_phone(value: str) -> str:
+    """Mask a phone number, keeping its separators and country calling code.
+
+    Separators (spaces, ``-``, ``.``, ``(``, ``)``, ``/``) stay in place, and so does
+    an international prefix (``+86``, ``0086``, ``+1``; see below). Of the remaining
+    characters, the *national number*, one ``*`` replaces each hidden character:
+
+    * 11 characters or more: the first 3 and the last 4 stay visible (the customary
+      ``138****5678``);
+    * 10 characters or fewer: only the last ``(n - 1) // 2``, at most 4, stay
+      visible, always fewer than half (``******0123`` for a 10-digit number).
+
+    The country calling code is recognised after ``+`` or ``00`` when a separator
+    follows it (``+1 415 555 0123``, ``0044-20-7946-0958``). Written without
+    separators, only China's ``+86``/``0086`` is recognised; for any other number the
+    digits after ``+`` are all treated as the national number.
+
+    >>> mask_phone("13812345678")
+    '138****5678'
+    >>> mask_phone("+86 138-1234-5678")
+    '+86 138-****-5678'
+    >>> mask_phone("+8613812345678")
+    '+86138****5678'
+    >>> mask_phone("+1 (415) 555-0123")
+    '+1 (***) ***-0123'
+    >>> mask_phone("021-87654321")
+    '021-****4321'
+    >>> mask_phone("87654321")
+    '*****321'
+    """
+    significant = [i for i, char in enumerate(value) if not _is_phone_separator(char)]
+    national = significant[_calling_code_length(value, significant) :]
+    size = len(national)
+    if size >= _PHONE_FULL_DISPLAY:
+        head, tail = _PHONE_HEAD, _PHONE_TAIL
+    else:
+        head, tail = 0, min(_PHONE_TAIL, max(size - 1, 0) // 2)
+    hidden = set(national[head : size - tail])
+    return "".join(MASK if i in hidden else char for i, char in enumerate(value))
+
+
+def mask_email(value: str) -> str:
+    """Mask an e-mail address: the first character of the local part, then ``***``.
+
+    The domain stays visible; the local part becomes its first character followed by
+    ``***`` whatever its length, so its length is hidden too. A local part of a single
+    character is hidden entirely (``***@example.com``), and a value without ``@`` is
+    not an address at all and becomes ``***``. The address is split at its last
+    ``@``.
+
+    >>> mask_email("zhang.san@example.com")
+    'z***@example.com'
+    >>> mask_email("a@example.com")
+    '***@example.com'
+    >>> mask_email("not an address")
+    '***'
+    """
+    local, at, domain = value.rpartition("@")
+    if not at:
+        return _EMAIL_MASK
+    visible = local[:1] if len(local) > 1 else ""
+    return f"{visible}{_EMAIL_MASK}@{domain}"
+
+
+def _mask_word(match: re.Match[str]) -> str:
+    word = match.group()
+    if len(word) == 1:
+        return MASK
+    return word[0] + MASK * (len(word) - 1)
+
+
+def mask_name(value: str) -> str:
+    """Mask a person's or company's name: the first character of each word stays.
+
+    Words are separated by whitespace or by a middle dot (``·``, ``・``); the
+    separators stay in place. In each word the first character stays and one ``*``
+    replaces each other character; a word of a single character is hidden entirely,
+    so no more than half of a name is ever visible. Chinese names, written without
+    spaces, are one word: the family name's first character stays.
+
+    >>> mask_name("张三")
+    '张*'
+    >>> mask_name("欧阳娜娜")
+    '欧***'
+    >>> mask_name("Zhang San")
+    'Z**** S**'
+    >>> mask_name("阿依古丽·买买提")
+    '阿***·买**'
+    >>> mask_name("张")
+    '*'
+    """
+    return _NAME_WORD.sub(_mask_word, value)
