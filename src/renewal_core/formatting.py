@@ -11,7 +11,7 @@ with all of its digits, so a display can never hide an unrounded figure. Round w
 >>> format_money(Money("1234567.5", "CNY"), "zh_CN")
 '¥1,234,567.50'
 >>> format_money(Money("1234567.5", "EUR"), "de_DE")
-'1.234.567,50\\xa0€'
+'1.234.567,50\xa0€'
 >>> format_money(Money("8.3333", "CNY"), "en_US")
 'CN¥8.3333'
 """

@@ -133,9 +133,24 @@ def _known_currencies() -> frozenset[str]:
     return frozenset(list_currencies())
 
 
-@functools.cache
+_MINOR_OF: dict[str, int] = {}
+
+
 def _cldr_minor_units(currency: str) -> int:
-    return get_currency_precision(currency)
+    # Memoized in a plain dict: a dict lookup is the cheapest cache on hot paths.
+    units = _MINOR_OF.get(currency)
+    if units is None:
+        units = _MINOR_OF[currency] = get_currency_precision(currency)
+    return units
+
+
+_UNIT_OF: dict[str, Decimal] = {}
+
+
+def _unit_of(currency: str) -> Decimal:
+    # The currency's minor unit as a Decimal (Decimal('0.01') for CNY), memoized.
+    unit = _UNIT_OF[currency] = _UNITS[_cldr_minor_units(currency)]
+    return unit
 
 
 def _check_currency(currency: object) -> str:
@@ -166,16 +181,16 @@ def _check_minor_units(value: object) -> int:
 
 def _units_for(currency: str, override: int | None) -> int:
     if override is None:
-        return _cldr_minor_units(currency)
+        units = _MINOR_OF.get(currency)
+        return _cldr_minor_units(currency) if units is None else units
     return _check_minor_units(override)
 
 
-def _check_rounding(rounding: object) -> str:
+def _check_rounding(rounding: object) -> None:
     if not isinstance(rounding, str) or rounding not in ROUNDING_MODES:
         raise InvalidRounding(
             repr(rounding), "use one of the decimal module's modes, e.g. decimal.ROUND_HALF_UP"
         )
-    return rounding
 
 
 def _to_amount(value: object) -> Decimal:
@@ -312,9 +327,14 @@ not float (floats are inexact; write Decimal('0.1') or the string '0.1')
         >>> Money("1.2345", "IQD").round(minor_units=3)
         Money('1.235', 'IQD')
         """
-        units = _units_for(self.currency, minor_units)
-        mode = _check_rounding(rounding)
-        return _make(self.amount.quantize(_UNITS[units], mode, _QUANTIZE), self.currency)
+        if rounding.__class__ is not str or rounding not in ROUNDING_MODES:
+            _check_rounding(rounding)
+        currency = self.currency
+        if minor_units is None:
+            unit = _UNIT_OF.get(currency) or _unit_of(currency)
+        else:
+            unit = _UNITS[_check_minor_units(minor_units)]
+        return _make(self.amount.quantize(unit, rounding, _QUANTIZE), currency)
 
     # ------------------------------------------------------------------ allocation
 
@@ -506,13 +526,13 @@ def _from_units(units: int, decimals: int) -> Decimal:
 
 def _whole_units(money: Money, decimals: int, operation: str) -> int:
     scaled = money.amount.scaleb(decimals, _EXACT)
-    whole = scaled.to_integral_value()
+    whole = int(scaled)
     if scaled != whole:
         raise AllocationError(
             f"{operation} needs an amount in whole minor units, and {money} is finer than "
             f"{decimals} decimals; round it first with .round()"
         )
-    return int(whole)
+    return whole
 
 
 def _weights(ratios: Iterable[Decimal | int]) -> list[int]:

@@ -1,0 +1,131 @@
+"""Money against hand-written Decimal code doing the same work.
+
+* Arithmetic: a book of 1,000 premium lines, each ``(base × factor)`` rounded half-up
+  to the cent plus a fee, summed. The first floor is raw ``Decimal`` in the thread's
+  context (no currency, no exactness guard); the second keeps what ``Money`` keeps,
+  hand-written: a currency tag checked on every addition and exact arithmetic in a
+  private context.
+* Split: 1,000.00 CNY into 12 installments, the leftover cents going to the first
+  parts, against ``divmod`` on the integer number of cents.
+"""
+
+from __future__ import annotations
+
+import decimal
+from decimal import ROUND_HALF_UP, Decimal
+
+from benchmarks._harness import Benchmark
+from renewal_core import Money
+
+_N = 1000
+_BASES = [Decimal(1000 + 37 * i).scaleb(-2) * 10 for i in range(_N)]
+_FACTORS = [Decimal("0.85"), Decimal("1.15"), Decimal("0.7"), Decimal("1.0"), Decimal("1.25")]
+_FEE = Decimal("12.50")
+_CENT = Decimal("0.01")
+
+_money_bases = [Money(b, "CNY") for b in _BASES]
+_money_fee = Money(_FEE, "CNY")
+
+
+def _library_book() -> Money:
+    total = Money.zero("CNY")
+    factors = _FACTORS
+    fee = _money_fee
+    for i, base in enumerate(_money_bases):
+        total = total + ((base * factors[i % 5]).round() + fee)
+    return total
+
+
+def _raw_decimal_book() -> tuple[Decimal, str]:
+    total = Decimal("0.00")
+    factors = _FACTORS
+    fee = _FEE
+    cent = _CENT
+    for i, base in enumerate(_BASES):
+        total = total + ((base * factors[i % 5]).quantize(cent, ROUND_HALF_UP) + fee)
+    return total, "CNY"
+
+
+_EXACT = decimal.Context(
+    prec=decimal.MAX_PREC,
+    Emax=decimal.MAX_EMAX,
+    Emin=decimal.MIN_EMIN,
+    traps=[decimal.InvalidOperation, decimal.Overflow, decimal.Inexact],
+)
+_ROUND = decimal.Context(prec=decimal.MAX_PREC, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN)
+_tagged_bases = [(b, "CNY") for b in _BASES]
+
+
+def _checked_decimal_book() -> tuple[Decimal, str]:
+    add, mul = _EXACT.add, _EXACT.multiply
+    total = (Decimal("0.00"), "CNY")
+    factors = _FACTORS
+    fee = (_FEE, "CNY")
+    cent = _CENT
+    for i, (amount, currency) in enumerate(_tagged_bases):
+        line = (mul(amount, factors[i % 5]).quantize(cent, ROUND_HALF_UP, _ROUND), currency)
+        if fee[1] != line[1]:
+            raise ValueError(line[1])
+        line = (add(line[0], fee[0]), line[1])
+        if total[1] != line[1]:
+            raise ValueError(line[1])
+        total = (add(total[0], line[0]), total[1])
+    return total
+
+
+def _check_book(library: object, floor: object) -> None:
+    assert isinstance(library, Money)
+    assert isinstance(floor, tuple)
+    assert (library.amount, library.currency) == floor
+    assert str(library.amount) == str(floor[0])
+
+
+_TOTAL = Money("1000.00", "CNY")
+_TOTAL_AMOUNT = Decimal("1000.00")
+
+
+def _library_split() -> tuple[Money, ...]:
+    return _TOTAL.split(12)
+
+
+def _floor_split() -> list[tuple[Decimal, str]]:
+    cents = int(_TOTAL_AMOUNT.scaleb(2))
+    base, extra = divmod(cents, 12)
+    high = (Decimal(base + 1).scaleb(-2), "CNY")
+    low = (Decimal(base).scaleb(-2), "CNY")
+    return [high] * extra + [low] * (12 - extra)
+
+
+def _check_split(library: object, floor: object) -> None:
+    assert isinstance(library, tuple)
+    assert isinstance(floor, list)
+    assert [(m.amount, m.currency) for m in library] == floor
+    assert sum(library) == _TOTAL
+
+
+BENCHMARKS = [
+    Benchmark(
+        "Money arithmetic vs raw Decimal (1,000 lines)",
+        _library_book,
+        _raw_decimal_book,
+        _check_book,
+        target=1.5,
+        number=20,
+    ),
+    Benchmark(
+        "Money arithmetic vs checked Decimal (1,000 lines)",
+        _library_book,
+        _checked_decimal_book,
+        _check_book,
+        target=1.5,
+        number=20,
+    ),
+    Benchmark(
+        "Money 12-way split vs Decimal divmod",
+        _library_split,
+        _floor_split,
+        _check_split,
+        target=1.5,
+        number=20000,
+    ),
+]
