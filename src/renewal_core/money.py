@@ -68,6 +68,7 @@ __all__ = [
     "DIVISION_DIGITS",
     "ROUNDING_MODES",
     "Money",
+    "is_plain_decimal",
     "minor_units",
 ]
 
@@ -193,9 +194,21 @@ def _check_rounding(rounding: object) -> None:
         )
 
 
+def is_plain_decimal(text: str) -> bool:
+    """Whether ``text`` is a plain decimal number, the only strings amounts accept.
+
+    Plain means digits with an optional sign and an optional decimal point followed
+    by digits: no exponent, no spaces, no thousands separators.
+
+    >>> is_plain_decimal("-1234.50"), is_plain_decimal("1e3"), is_plain_decimal("1,000")
+    (True, False, False)
+    """
+    return _PLAIN_DECIMAL.fullmatch(text) is not None
+
+
 def _to_amount(value: object) -> Decimal:
     if isinstance(value, str):
-        if _PLAIN_DECIMAL.fullmatch(value) is None:
+        if not is_plain_decimal(value):
             raise InvalidAmount(
                 repr(value),
                 "not a plain decimal number (digits with an optional sign and decimal "

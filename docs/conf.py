@@ -1,0 +1,30 @@
+"""Sphinx configuration for the renewal_core documentation."""
+
+import renewal_core
+
+project = "renewal_core"
+author = "renewal_core developers"
+copyright = "2026, renewal_core developers"  # noqa: A001 - Sphinx's own setting name
+release = renewal_core.__version__
+version = release
+
+extensions = [
+    "myst_parser",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.napoleon",
+    "sphinx.ext.viewcode",
+]
+
+source_suffix = {".md": "markdown"}
+exclude_patterns = ["_build", "examples/README.md"]
+myst_enable_extensions = ["colon_fence", "deflist"]
+myst_heading_anchors = 3
+
+autodoc_member_order = "bysource"
+autodoc_typehints = "description"
+autodoc_default_options = {"members": True, "show-inheritance": True}
+napoleon_google_docstring = True
+napoleon_numpy_docstring = False
+
+html_theme = "furo"
+html_title = f"renewal_core {release}"

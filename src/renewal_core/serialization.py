@@ -1,0 +1,251 @@
+"""JSON for every public domain type, strict in both directions (cattrs).
+
+:func:`to_json` and :func:`from_json` round-trip :class:`~renewal_core.Money`,
+:class:`~renewal_core.PolicyTerm`, the model classes and enums. The JSON shapes are:
+
+* ``Decimal``: a string (``"1234.50"``), never a JSON number, so no float ever
+  touches an amount;
+* ``Money``: ``{"amount": "1234.50", "currency": "CNY"}``;
+* days: ``"2025-01-01"``; instants: ISO 8601 with their UTC offset
+  (``"2025-01-01T08:00:00+08:00"``); time zones: their IANA name;
+* enums: their value (``"auto"``); tuples: arrays; attrs classes: objects keyed by
+  field name.
+
+Reading is strict: an unknown key, a missing key, a number where a string is due
+(or the reverse), a float amount, a naive instant or an invalid value fails with a
+:class:`~renewal_core.errors.SerializationError` whose ``problems`` name the JSON
+path of every bad value. Nothing is coerced.
+
+>>> from renewal_core import Money, from_json, to_json
+>>> to_json(Money("1234.50", "CNY"))
+'{"amount": "1234.50", "currency": "CNY"}'
+>>> from_json(Money, '{"amount": "1234.50", "currency": "CNY"}')
+Money('1234.50', 'CNY')
+>>> from_json(Money, '{"amount": 1234.5, "currency": "CNY"}')
+Traceback (most recent call last):
+...
+renewal_core.errors.SerializationError: cannot read Money from JSON: expected a decimal \
+string such as "1234.50", got the JSON number 1234.5 @ $.amount
+
+For your own attrs classes that hold these types, build a converter with
+:func:`make_converter` and register your hooks on it; the module's default
+converter is never changed by the library.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import json
+import re
+from collections.abc import Callable
+from decimal import Decimal
+from enum import Enum
+from typing import Any, Final, TypeVar
+
+import cattrs
+import pendulum
+from cattrs.errors import BaseValidationError, ClassValidationError, IterableValidationError
+from cattrs.v import format_exception
+
+from renewal_core.errors import InvalidField, RenewalError, SerializationError, UnknownCurrency
+from renewal_core.money import is_plain_decimal
+from renewal_core.periods import time_zone
+
+__all__ = ["from_json", "make_converter", "to_json"]
+
+T = TypeVar("T")
+
+_DAY: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+class _Refused(ValueError):
+    """A JSON value of the wrong shape; the message says what was expected."""
+
+
+def _describe(value: object) -> str:
+    if isinstance(value, bool):
+        return f"the JSON boolean {json.dumps(value)}"
+    if isinstance(value, Decimal | int):
+        return f"the JSON number {value}"
+    if isinstance(value, str):
+        return f"the string {json.dumps(value, ensure_ascii=False)}"
+    if value is None:
+        return "null"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def _structure_str(value: object, _: type) -> str:
+    if not isinstance(value, str):
+        raise _Refused(f"expected a string, got {_describe(value)}")
+    return value
+
+
+def _structure_int(value: object, _: type) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _Refused(f"expected an integer, got {_describe(value)}")
+    return value
+
+
+def _structure_bool(value: object, _: type) -> bool:
+    if not isinstance(value, bool):
+        raise _Refused(f"expected true or false, got {_describe(value)}")
+    return value
+
+
+def _structure_decimal(value: object, _: type) -> Decimal:
+    if not isinstance(value, str) or not is_plain_decimal(value):
+        raise _Refused(f'expected a decimal string such as "1234.50", got {_describe(value)}')
+    return Decimal(value)
+
+
+def _structure_date(value: object, _: type) -> pendulum.Date:
+    if not isinstance(value, str) or _DAY.fullmatch(value) is None:
+        raise _Refused(f'expected a day such as "2025-01-31", got {_describe(value)}')
+    try:
+        day = _dt.date.fromisoformat(value)
+    except ValueError:
+        raise _Refused(f"{value} is not a calendar day") from None
+    return pendulum.Date(day.year, day.month, day.day)
+
+
+def _structure_datetime(value: object, _: type) -> pendulum.DateTime:
+    if not isinstance(value, str):
+        raise _Refused(
+            f'expected an ISO 8601 instant such as "2025-01-01T08:00:00+08:00", '
+            f"got {_describe(value)}"
+        )
+    try:
+        instant = _dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise _Refused(f"{json.dumps(value)} is not an ISO 8601 instant") from None
+    if instant.tzinfo is None or instant.utcoffset() is None:
+        raise _Refused(f"{json.dumps(value)} has no UTC offset; instants must carry one")
+    return pendulum.instance(instant)
+
+
+def _structure_time_zone(value: object, _: type) -> pendulum.Timezone:
+    if not isinstance(value, str):
+        raise _Refused(f'expected an IANA time zone name such as "Asia/Shanghai", got {_describe(value)}')
+    return time_zone(value)
+
+
+def _structure_enum(value: object, cls: type[Enum]) -> Enum:
+    for member in cls:
+        if member.value == value and type(member.value) is type(value):
+            return member
+    allowed = ", ".join(json.dumps(m.value) for m in cls)
+    raise _Refused(f"expected one of {allowed}, got {_describe(value)}")
+
+
+def make_converter() -> cattrs.Converter:
+    """Return a new converter configured for ``renewal_core`` types.
+
+    Use it to serialize your own attrs classes that contain ``Money``, days, terms or
+    the model classes; register your own hooks on the returned converter.
+
+    >>> import attrs
+    >>> from renewal_core import Money
+    >>> @attrs.frozen
+    ... class Fee:
+    ...     name: str
+    ...     amount: Money
+    >>> converter = make_converter()
+    >>> converter.unstructure(Fee("stamp duty", Money("5.00", "CNY")))
+    {'name': 'stamp duty', 'amount': {'amount': '5.00', 'currency': 'CNY'}}
+    """
+    converter = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    converter.register_structure_hook(str, _structure_str)
+    converter.register_structure_hook(int, _structure_int)
+    converter.register_structure_hook(bool, _structure_bool)
+    converter.register_structure_hook(Decimal, _structure_decimal)
+    converter.register_unstructure_hook(Decimal, str)
+    converter.register_structure_hook(pendulum.Date, _structure_date)
+    converter.register_unstructure_hook(pendulum.Date, _dt.date.isoformat)
+    converter.register_structure_hook(pendulum.DateTime, _structure_datetime)
+    converter.register_unstructure_hook(pendulum.DateTime, _dt.datetime.isoformat)
+    converter.register_structure_hook(pendulum.Timezone, _structure_time_zone)
+    converter.register_unstructure_hook(pendulum.Timezone, lambda tz: tz.name)
+    converter.register_structure_hook_func(
+        lambda cls: isinstance(cls, type) and issubclass(cls, Enum), _structure_enum
+    )
+    return converter
+
+
+@functools.cache
+def _default_converter() -> cattrs.Converter:
+    return make_converter()
+
+
+def to_json(value: object, *, converter: cattrs.Converter | None = None) -> str:
+    """Serialize a domain value to a JSON string (UTF-8 text, not ASCII-escaped).
+
+    >>> from renewal_core import Money
+    >>> to_json([Money("1", "JPY"), Money("2.50", "USD")])
+    '[{"amount": "1", "currency": "JPY"}, {"amount": "2.50", "currency": "USD"}]'
+    """
+    plain = (converter or _default_converter()).unstructure(value)
+    return json.dumps(plain, ensure_ascii=False)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _Refused(f"{name} is not a number renewal_core accepts @ $")
+
+
+def from_json(cls: type[T], text: str | bytes, *, converter: cattrs.Converter | None = None) -> T:
+    """Read a value of type ``cls`` from JSON, strictly.
+
+    Raises:
+        SerializationError: the text is not JSON, or does not fit ``cls``; its
+            ``problems`` list every bad value with its JSON path.
+    """
+    target = getattr(cls, "__name__", repr(cls))
+    try:
+        plain = json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as error:
+        raise SerializationError(target, [f"not valid JSON ({error.msg}) @ $"]) from error
+    except _Refused as error:
+        raise SerializationError(target, [str(error)]) from error
+    try:
+        return (converter or _default_converter()).structure(plain, cls)
+    except (BaseValidationError, RenewalError, ValueError, TypeError, AttributeError) as error:
+        # BaseValidationError groups what cattrs found field by field; the others
+        # come from a value at the top level (AttributeError: not a JSON object).
+        raise SerializationError(target, _problems(error, "$")) from error
+
+
+def _leaf(error: BaseException, expected: type | None) -> str:
+    if isinstance(error, _Refused | RenewalError):
+        return str(error)
+    if isinstance(error, AttributeError):
+        return "expected a JSON object"
+    return format_exception(error, expected)
+
+
+def _problems(error: BaseException, path: str) -> list[str]:
+    # Like cattrs.transform_error, but keeps renewal_core's own messages and points
+    # an attrs validator's InvalidField at the field it names.
+    found: list[str] = []
+    if isinstance(error, ClassValidationError | IterableValidationError):
+        with_notes, without = error.group_exceptions()
+        for inner, note in with_notes:
+            step = f"[{note.index!r}]" if isinstance(error, IterableValidationError) else f".{note.name}"
+            if isinstance(inner, ClassValidationError | IterableValidationError):
+                found.extend(_problems(inner, path + step))
+            else:
+                found.append(f"{_leaf(inner, note.type)} @ {path}{step}")
+        for inner in without:
+            found.extend(_problems(inner, path))
+    elif isinstance(error, InvalidField):
+        found.append(f"{error} @ {path}.{error.field}")
+    elif isinstance(error, UnknownCurrency):
+        found.append(f"{error} @ {path}.currency")
+    else:
+        found.append(f"{_leaf(error, None)} @ {path}")
+    return found
+
+
