@@ -1,6 +1,6 @@
 """Money against hand-written Decimal code doing the same work.
 
-* Arithmetic: a book of 1,000 premium lines, each ``(base × factor)`` rounded half-up
+* Arithmetic: a book of 1,000 premium lines, each ``(base * factor)`` rounded half-up
   to the cent plus a fee, summed. The first floor is raw ``Decimal`` in the thread's
   context (no currency, no exactness guard); the second keeps what ``Money`` keeps,
   hand-written: a currency tag checked on every addition and exact arithmetic in a
@@ -100,7 +100,7 @@ def _check_split(library: object, floor: object) -> None:
     assert isinstance(library, tuple)
     assert isinstance(floor, list)
     assert [(m.amount, m.currency) for m in library] == floor
-    assert sum(library) == _TOTAL
+    assert sum(library, Money.zero("CNY")) == _TOTAL
 
 
 BENCHMARKS = [

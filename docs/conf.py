@@ -4,7 +4,7 @@ import renewal_core
 
 project = "renewal_core"
 author = "renewal_core developers"
-copyright = "2026, renewal_core developers"  # noqa: A001 - Sphinx's own setting name
+copyright = "2026, renewal_core developers"
 release = renewal_core.__version__
 version = release
 

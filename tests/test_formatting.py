@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pendulum
@@ -66,7 +66,7 @@ def test_format_day() -> None:
 
 
 @pytest.mark.parametrize(
-    "bad", [datetime(2025, 1, 1, 12, 0), pendulum.datetime(2025, 1, 1), "2025-01-01"]
+    "bad", [datetime(2025, 1, 1, 12, 0, tzinfo=UTC), pendulum.datetime(2025, 1, 1), "2025-01-01"]
 )
 def test_format_day_refuses_instants_and_strings(bad: object) -> None:
     with pytest.raises(DateTypeError):

@@ -20,11 +20,15 @@ def main() -> None:
     premium = (Money("3650.00", "CNY") * Decimal("0.85")).round()  # 0.85: a no-claim discount
     installments = premium.split(12)
 
-    print(f"Renewal term: {format_day(renewal.start, 'en_US')} to {format_day(renewal.end, 'en_US')}")
+    print(
+        f"Renewal term: {format_day(renewal.start, 'en_US')} to {format_day(renewal.end, 'en_US')}"
+    )
     print(f"Days of cover: {renewal.days}")
     print(f"Premium: {format_money(premium, 'zh_CN')}")
-    print(f"12 installments: {installments[0].amount} x {installments.count(installments[0])}, "
-          f"then {installments[-1].amount} x {installments.count(installments[-1])}")
+    print(
+        f"12 installments: {installments[0].amount} x {installments.count(installments[0])}, "
+        f"then {installments[-1].amount} x {installments.count(installments[-1])}"
+    )
     print(f"Installments add up to the premium: {sum(installments) == premium}")
 
 

@@ -19,7 +19,7 @@ with all of its digits, so a display can never hide an unrounded figure. Round w
 from __future__ import annotations
 
 import functools
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Literal
 
@@ -27,8 +27,9 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 
-from renewal_core.errors import DateTypeError, UnknownLocale
+from renewal_core.errors import UnknownLocale
 from renewal_core.money import Money
+from renewal_core.periods import _check_day
 
 __all__ = ["format_day", "format_money", "format_number", "parse_locale"]
 
@@ -87,7 +88,7 @@ def format_day(
 ) -> str:
     """Format a calendar day for ``locale``.
 
-    >>> from datetime import date, datetime
+    >>> from datetime import date
     >>> format_day(date(2025, 2, 28), "zh_CN")
     '2025年2月28日'
     >>> format_day(date(2025, 2, 28), "en_US", style="medium")
@@ -97,7 +98,5 @@ def format_day(
         DateTypeError: ``day`` is a datetime (format its local day instead) or not a
             date.
     """
-    value: object = day  # callers without type checks can pass anything
-    if isinstance(value, datetime) or not isinstance(value, date):
-        raise DateTypeError(type(day).__name__, "day")
+    _check_day(day, "day")
     return format_date(day, format=style, locale=parse_locale(locale))

@@ -22,9 +22,9 @@ function               example                    visible
 =====================  =========================  ======================================
 
 ID numbers and names never show more than half of their characters, whatever their
-length. A phone number shows at most seven of its digits (the customary
-``138****5678`` of an 11-digit mobile number) and always hides at least four; numbers
-with fewer than 11 digits show fewer than half of them.
+length. A phone number shows, besides its country calling code, the first 3 and last
+4 digits once it has 11 digits or more (the customary ``138****5678``, which hides at
+least 4); a shorter number shows only its last digits, fewer than half of them.
 
 >>> from renewal_core.privacy import mask_email, mask_id_number, mask_name, mask_phone
 >>> mask_id_number("110101199003071234"), mask_phone("13812345678")
@@ -38,10 +38,9 @@ from __future__ import annotations
 import re
 from typing import Final
 
-__all__ = ["MASK", "mask_email", "mask_id_number", "mask_name", "mask_phone"]
+__all__ = ["mask_email", "mask_id_number", "mask_name", "mask_phone"]
 
-MASK: Final = "*"
-"""The character that replaces each hidden character."""
+_MASK: Final = "*"  # replaces each hidden character
 
 # ID numbers: at most 3 leading and 4 trailing characters, and together never more
 # than half of the value.
@@ -61,13 +60,13 @@ _MAX_CALLING_CODE: Final = 3
 # parts of transliterated names ("阿依古丽·买买提", "ジョン・スミス").
 _NAME_WORD: Final = re.compile(r"[^\s·・]+")
 
-_EMAIL_MASK: Final = MASK * 3
+_EMAIL_MASK: Final = _MASK * 3
 
 
 def _keep(value: str, head: int, tail: int) -> str:
     """Keep ``head`` leading and ``tail`` trailing characters, mask the rest."""
     hidden = len(value) - head - tail
-    return value[:head] + MASK * hidden + value[len(value) - tail :]
+    return value[:head] + _MASK * hidden + value[len(value) - tail :]
 
 
 def mask_id_number(value: str) -> str:
@@ -168,7 +167,7 @@ def mask_phone(value: str) -> str:
     else:
         head, tail = 0, min(_PHONE_TAIL, max(size - 1, 0) // 2)
     hidden = set(national[head : size - tail])
-    return "".join(MASK if i in hidden else char for i, char in enumerate(value))
+    return "".join(_MASK if i in hidden else char for i, char in enumerate(value))
 
 
 def mask_email(value: str) -> str:
@@ -197,8 +196,8 @@ def mask_email(value: str) -> str:
 def _mask_word(match: re.Match[str]) -> str:
     word = match.group()
     if len(word) == 1:
-        return MASK
-    return word[0] + MASK * (len(word) - 1)
+        return _MASK
+    return word[0] + _MASK * (len(word) - 1)
 
 
 def mask_name(value: str) -> str:

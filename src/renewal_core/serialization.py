@@ -32,20 +32,22 @@ For your own attrs classes that hold these types, build a converter with
 converter is never changed by the library.
 """
 
-from __future__ import annotations
-
 import datetime as _dt
 import functools
 import json
 import re
-from collections.abc import Callable
 from decimal import Decimal
 from enum import Enum
 from typing import Any, Final, TypeVar
 
 import cattrs
 import pendulum
-from cattrs.errors import BaseValidationError, ClassValidationError, IterableValidationError
+from cattrs.errors import (
+    BaseValidationError,
+    ClassValidationError,
+    IterableValidationError,
+    IterableValidationNote,
+)
 from cattrs.v import format_exception
 
 from renewal_core.errors import InvalidField, RenewalError, SerializationError, UnknownCurrency
@@ -64,19 +66,14 @@ class _Refused(ValueError):
 
 
 def _describe(value: object) -> str:
-    if isinstance(value, bool):
-        return f"the JSON boolean {json.dumps(value)}"
+    # How a value read by json.loads(parse_float=Decimal) looked in the JSON text.
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value)
     if isinstance(value, Decimal | int):
         return f"the JSON number {value}"
     if isinstance(value, str):
         return f"the string {json.dumps(value, ensure_ascii=False)}"
-    if value is None:
-        return "null"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
+    return "an array" if isinstance(value, list) else "an object"
 
 
 def _structure_str(value: object, _: type) -> str:
@@ -130,7 +127,9 @@ def _structure_datetime(value: object, _: type) -> pendulum.DateTime:
 
 def _structure_time_zone(value: object, _: type) -> pendulum.Timezone:
     if not isinstance(value, str):
-        raise _Refused(f'expected an IANA time zone name such as "Asia/Shanghai", got {_describe(value)}')
+        raise _Refused(
+            f'expected an IANA time zone name such as "Asia/Shanghai", got {_describe(value)}'
+        )
     return time_zone(value)
 
 
@@ -233,7 +232,10 @@ def _problems(error: BaseException, path: str) -> list[str]:
     if isinstance(error, ClassValidationError | IterableValidationError):
         with_notes, without = error.group_exceptions()
         for inner, note in with_notes:
-            step = f"[{note.index!r}]" if isinstance(error, IterableValidationError) else f".{note.name}"
+            if isinstance(note, IterableValidationNote):
+                step = f"[{note.index!r}]"
+            else:
+                step = f".{note.name}"
             if isinstance(inner, ClassValidationError | IterableValidationError):
                 found.extend(_problems(inner, path + step))
             else:
@@ -247,5 +249,3 @@ def _problems(error: BaseException, path: str) -> list[str]:
     else:
         found.append(f"{_leaf(error, None)} @ {path}")
     return found
-
-

@@ -1,0 +1,102 @@
+"""Policy time against hand-written floors on plain ``datetime.date``."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+import pendulum
+
+from benchmarks._harness import Benchmark
+from renewal_core.periods import PolicyTerm, anniversary
+
+_ZONES = ("Asia/Shanghai", "Europe/Berlin", "America/Sao_Paulo", "UTC")
+_YEARS = 41
+
+
+def _pairs() -> list[tuple[PolicyTerm, date, date, date]]:
+    """~1000 (term, day) pairs, plus the term's plain start and end for the floor."""
+    rng = random.Random(20250101)  # noqa: S311 - reproducible benchmark data, not security
+    pairs: list[tuple[PolicyTerm, date, date, date]] = []
+    for _ in range(1000):
+        start = date(2000, 1, 1) + timedelta(days=rng.randrange(9000))
+        if rng.random() < 0.5:
+            term = PolicyTerm.annual(start, rng.choice(_ZONES))
+        else:
+            term = PolicyTerm.months(start, rng.choice((1, 3, 6)), rng.choice(_ZONES))
+        # Days before, inside and after the term, so clamping is exercised.
+        day = start + timedelta(days=rng.randrange(-60, term.days + 60))
+        end = date(term.end.year, term.end.month, term.end.day)
+        pairs.append((term, day, start, end))
+    return pairs
+
+
+_PAIRS = _pairs()
+_TERM_DAYS = [(term, day) for term, day, _, _ in _PAIRS]
+_PLAIN_DAYS = [(start, end, day) for _, day, start, end in _PAIRS]
+
+
+def _counts_library() -> list[tuple[int, int, int]]:
+    return [
+        (term.days, term.elapsed_days(day), term.remaining_days(day)) for term, day in _TERM_DAYS
+    ]
+
+
+def _counts_floor() -> list[tuple[int, int, int]]:
+    out = []
+    for start, end, day in _PLAIN_DAYS:
+        first = start.toordinal()
+        days = end.toordinal() - first + 1
+        elapsed = min(max(day.toordinal() - first, 0), days)
+        out.append((days, elapsed, days - elapsed))
+    return out
+
+
+_INCEPTIONS = [
+    pendulum.Date(2024, 2, 29),
+    pendulum.Date(2025, 1, 31),
+    pendulum.Date(2023, 6, 15),
+    pendulum.Date(2020, 12, 31),
+]
+_PLAIN_INCEPTIONS = [date(d.year, d.month, d.day) for d in _INCEPTIONS]
+
+
+def _anniversaries_library() -> list[date]:
+    return [anniversary(inception, k) for inception in _INCEPTIONS for k in range(_YEARS)]
+
+
+def _anniversaries_floor() -> list[date]:
+    out = []
+    for inception in _PLAIN_INCEPTIONS:
+        year, month, day = inception.year, inception.month, inception.day
+        for k in range(_YEARS):
+            y = year + k
+            if month == 2 and day == 29 and not (y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)):
+                out.append(date(y, 2, 28))
+            else:
+                out.append(date(y, month, day))
+    return out
+
+
+def _check_equal(library: object, floor: object) -> None:
+    assert library == floor, "library and floor disagree"
+
+
+BENCHMARKS: list[Benchmark] = [
+    Benchmark(
+        name="PolicyTerm day counts vs date.toordinal",
+        library=_counts_library,
+        floor=_counts_floor,
+        check=_check_equal,
+        target=2.0,
+        number=20,
+    ),
+    Benchmark(
+        name="anniversaries over 40 years",
+        library=_anniversaries_library,
+        floor=_anniversaries_floor,
+        check=_check_equal,
+        target=2.0,
+        number=200,
+    ),
+]

@@ -1,0 +1,782 @@
+"""The domain model: parties, policies, coverages, claims and the enums they use.
+
+Every class here is a frozen, slotted attrs class whose fields are checked when it is
+built; a change is a new object made with :func:`attrs.evolve`, which checks the
+fields again. Collections are tuples: a field such as ``Policy.coverages`` accepts a
+list or a tuple and stores a tuple, so a value can never change under your feet.
+Enum-typed fields take enum members only: ``"auto"`` is refused where
+``LineOfBusiness.AUTO`` is meant (convert with ``LineOfBusiness("auto")``).
+
+Personal data (names, ID numbers, phone numbers, e-mail addresses) is kept exactly
+as given in the attributes, but is masked in every ``repr``, ``str`` and error
+message (see :mod:`renewal_core.privacy`), so logging a party or a policy never
+leaks it.
+
+>>> import attrs
+>>> from renewal_core.model import Party, PartyKind
+>>> holder = Party("C-1001", PartyKind.INDIVIDUAL, "张三", phone="13812345678")
+>>> holder
+Party(party_id='C-1001', kind=PartyKind.INDIVIDUAL, name='张*', id_kind=None,
+      id_number=None, phone='138****5678', email=None, locale=None, time_zone=None,
+      preferred_channels=())
+>>> holder.phone
+'13812345678'
+>>> attrs.evolve(holder, phone="13900001111").phone
+'13900001111'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, NoReturn, TypeVar
+
+import attrs
+import pendulum
+
+from renewal_core.errors import CurrencyMismatch, InvalidField
+from renewal_core.formatting import parse_locale
+from renewal_core.money import Money
+from renewal_core.periods import PolicyTerm, _to_date, time_zone
+from renewal_core.privacy import mask_email, mask_id_number, mask_name, mask_phone
+
+__all__ = [
+    "Channel",
+    "ClaimRecord",
+    "ClaimStatus",
+    "Coverage",
+    "IdKind",
+    "LineOfBusiness",
+    "Party",
+    "PartyKind",
+    "PaymentStatus",
+    "Policy",
+    "PolicyStatus",
+]
+
+_T = TypeVar("_T")
+_Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
+
+
+# --------------------------------------------------------------------------- enums
+
+
+class _ModelEnum(enum.Enum):
+    """Base of the model's enums: lower-case string values, a short ``repr``."""
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}.{self.name}"
+
+
+@enum.unique
+class LineOfBusiness(_ModelEnum):
+    """A line of business (险种大类); rules, tables and calendars differ by line.
+
+    Attributes:
+        AUTO: motor insurance (车险).
+        HEALTH: health insurance (健康险).
+        LIFE: life insurance (寿险).
+        PROPERTY: property insurance (财产险), for homes and enterprises.
+
+    >>> LineOfBusiness.AUTO.value
+    'auto'
+    >>> LineOfBusiness("health")
+    LineOfBusiness.HEALTH
+    """
+
+    AUTO = "auto"
+    HEALTH = "health"
+    LIFE = "life"
+    PROPERTY = "property"
+
+
+@enum.unique
+class PartyKind(_ModelEnum):
+    """What kind of customer a party is (个人 / 家庭 / 企业).
+
+    Attributes:
+        INDIVIDUAL: one natural person.
+        FAMILY: a household insured together, represented by one party.
+        ENTERPRISE: a company or other organisation.
+
+    >>> [kind.value for kind in PartyKind]
+    ['individual', 'family', 'enterprise']
+    """
+
+    INDIVIDUAL = "individual"
+    FAMILY = "family"
+    ENTERPRISE = "enterprise"
+
+
+@enum.unique
+class IdKind(_ModelEnum):
+    """The kind of identity document a party's ``id_number`` comes from.
+
+    Attributes:
+        RESIDENT_ID: a resident identity card number (居民身份证), 18 characters.
+        PASSPORT: a passport number.
+        UNIFIED_SOCIAL_CREDIT_CODE: an organisation's unified social credit code
+            (统一社会信用代码), 18 characters.
+        OTHER: any other document (permits, military IDs, foreign registrations).
+
+    >>> IdKind("passport")
+    IdKind.PASSPORT
+    """
+
+    RESIDENT_ID = "resident_id"
+    PASSPORT = "passport"
+    UNIFIED_SOCIAL_CREDIT_CODE = "unified_social_credit_code"
+    OTHER = "other"
+
+
+@enum.unique
+class PolicyStatus(_ModelEnum):
+    """Where a policy stands in its life.
+
+    Attributes:
+        PENDING: accepted but not yet in force (awaiting its start day or its first
+            payment).
+        ACTIVE: in force.
+        IN_GRACE: a premium is overdue and the grace period runs; cover continues.
+        EXPIRED: the term has ended and the policy was not (yet) renewed; a late
+            renewal may still be possible.
+        LAPSED: ended because a premium was not paid by the end of the grace period
+            (失效); some products allow reinstatement.
+        CANCELLED: ended before the end of its term by the holder (surrender, 退保) or
+            by the insurer.
+        TERMINATED: ended by a contract event, such as a claim that exhausts the sum
+            insured or the death of the insured (终止).
+        RENEWED: the term has ended and the cover continues under a renewal.
+
+    >>> PolicyStatus.IN_GRACE.value
+    'in_grace'
+    """
+
+    PENDING = "pending"
+    ACTIVE = "active"
+    IN_GRACE = "in_grace"
+    EXPIRED = "expired"
+    LAPSED = "lapsed"
+    CANCELLED = "cancelled"
+    TERMINATED = "terminated"
+    RENEWED = "renewed"
+
+
+@enum.unique
+class Channel(_ModelEnum):
+    """A channel through which a policy is sold or a customer is contacted (D3).
+
+    Every sale and every contact records its channel, so that channel efficiency can
+    be measured and compared.
+
+    Attributes:
+        ONLINE: the insurer's own website (官网).
+        MOBILE_APP: the insurer's mobile app or mini program, including those inside
+            super-apps such as WeChat or Alipay.
+        THIRD_PARTY_PLATFORM: a third-party internet platform or marketplace
+            (互联网平台).
+        AGENT: an individual or agency insurance agent (代理人).
+        BROKER: an insurance broker (经纪人).
+        BRANCH_COUNTER: a walk-in counter at a branch (柜面).
+        PHONE: a call centre or telemarketing (电销), in or out.
+        BANCASSURANCE: a bank's branches or apps (银保).
+        DEALER: a car dealership (4S store, 车商), mainly for auto business.
+        SMS: text messages (contact only: reminders, notices).
+        EMAIL: e-mail (contact only: reminders, notices).
+        OTHER: any channel not listed; map host codes you cannot place here.
+
+    >>> Channel("mobile_app")
+    Channel.MOBILE_APP
+    """
+
+    ONLINE = "online"
+    MOBILE_APP = "mobile_app"
+    THIRD_PARTY_PLATFORM = "third_party_platform"
+    AGENT = "agent"
+    BROKER = "broker"
+    BRANCH_COUNTER = "branch_counter"
+    PHONE = "phone"
+    BANCASSURANCE = "bancassurance"
+    DEALER = "dealer"
+    SMS = "sms"
+    EMAIL = "email"
+    OTHER = "other"
+
+
+@enum.unique
+class PaymentStatus(_ModelEnum):
+    """How far the premium of the current term has been paid.
+
+    Attributes:
+        PAID: paid in full.
+        PARTIALLY_PAID: some installments paid, none overdue.
+        UNPAID: nothing paid yet, nothing overdue.
+        OVERDUE: a payment is past its due day.
+        REFUNDED: paid, then refunded (after a cancellation, for example).
+        WAIVED: the premium is waived under a waiver-of-premium benefit (保费豁免).
+
+    >>> PaymentStatus.PARTIALLY_PAID.value
+    'partially_paid'
+    """
+
+    PAID = "paid"
+    PARTIALLY_PAID = "partially_paid"
+    UNPAID = "unpaid"
+    OVERDUE = "overdue"
+    REFUNDED = "refunded"
+    WAIVED = "waived"
+
+
+@enum.unique
+class ClaimStatus(_ModelEnum):
+    """Where a claim stands.
+
+    Attributes:
+        OPEN: reported and being handled.
+        REOPENED: closed once, then opened again.
+        CLOSED: settled and closed, with or without payment.
+        DECLINED: refused by the insurer (拒赔).
+        WITHDRAWN: withdrawn by the claimant (撤案).
+
+    >>> ClaimStatus("declined")
+    ClaimStatus.DECLINED
+    """
+
+    OPEN = "open"
+    REOPENED = "reopened"
+    CLOSED = "closed"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def _fail(instance: object, field: str, reason: str) -> NoReturn:
+    raise InvalidField(type(instance).__name__, field, reason)
+
+
+def _type_name(value: object) -> str:
+    return type(value).__name__
+
+
+def _text(mask: Callable[[str], str] | None = None) -> _Validator:
+    """Check a non-empty ``str`` without surrounding whitespace.
+
+    ``mask`` is the masking function for personal data: messages show the masked
+    value only. Without it the value is shown as it is.
+    """
+
+    def validate(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, str):
+            _fail(instance, attribute.name, f"must be a str, not {_type_name(value)}")
+        if not value:
+            _fail(instance, attribute.name, "must not be empty")
+        if value != value.strip():
+            shown = value if mask is None else mask(value)
+            _fail(
+                instance,
+                attribute.name,
+                f"must not start or end with whitespace (got {shown!r}); strip it first",
+            )
+
+    return validate
+
+
+_PHONE_CHARACTERS = frozenset("0123456789 -.()/")
+_DIGITS = frozenset("0123456789")
+
+
+def _phone(instance: object, attribute: attrs.Attribute[Any], value: str) -> None:
+    body = set(value.removeprefix("+"))
+    if not body <= _PHONE_CHARACTERS or not body & _DIGITS:
+        _fail(
+            instance,
+            attribute.name,
+            f"{mask_phone(value)!r} is not a phone number: use the digits 0-9, with an "
+            "optional leading '+' and the separators space, '-', '.', '(', ')' or '/'",
+        )
+
+
+def _email(instance: object, attribute: attrs.Attribute[Any], value: str) -> None:
+    local, at, domain = value.rpartition("@")
+    if not (at and local and domain) or any(char.isspace() for char in value):
+        _fail(
+            instance,
+            attribute.name,
+            f"{mask_email(value)!r} is not an e-mail address: expected local-part@domain "
+            "without spaces",
+        )
+
+
+def _locale(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str):
+        _fail(instance, attribute.name, f"must be a str such as 'zh_CN', not {_type_name(value)}")
+    parse_locale(value)  # cached; raises UnknownLocale
+
+
+def _time_zone(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str):
+        _fail(
+            instance,
+            attribute.name,
+            "must be an IANA time zone name (a str such as 'Asia/Shanghai'), not "
+            f"{_type_name(value)}",
+        )
+    time_zone(value)  # raises UnknownTimeZone
+
+
+def _not_a_member(kind: type[enum.Enum], value: object) -> str | None:
+    """Say why ``value`` is not a member of ``kind``, or ``None`` when it is one."""
+    if isinstance(value, kind):
+        return None
+    names = [member.name for member in kind]
+    allowed = ", ".join(names[:-1]) + f" or {names[-1]}"
+    reason = f"must be a {kind.__name__} member ({allowed}), not {_type_name(value)}"
+    # Only a string that names a member is echoed: anything else might be personal
+    # data passed in the wrong place.
+    if isinstance(value, str):
+        if value in {member.value for member in kind}:
+            return f"{reason} {value!r}; convert it with {kind.__name__}({value!r})"
+        if value.upper() in kind.__members__:
+            return f"{reason} {value!r}; use {kind.__name__}.{value.upper()}"
+    return reason
+
+
+def _not_an_instance(kind: type[Any], value: object) -> str | None:
+    """Say why ``value`` is not a ``kind``, or ``None`` when it is one."""
+    if isinstance(value, kind):
+        return None
+    return f"must be a {kind.__name__}, not {_type_name(value)}"
+
+
+def _member_of(kind: type[enum.Enum]) -> _Validator:
+    def validate(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        reason = _not_a_member(kind, value)
+        if reason is not None:
+            _fail(instance, attribute.name, reason)
+
+    return validate
+
+
+def _instance_of(kind: type[Any]) -> _Validator:
+    def validate(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        reason = _not_an_instance(kind, value)
+        if reason is not None:
+            _fail(instance, attribute.name, reason)
+
+    return validate
+
+
+def _money(*, positive: bool = False) -> _Validator:
+    """Check a :class:`Money` that is not negative (``positive``: greater than zero)."""
+
+    def validate(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, Money):
+            _fail(instance, attribute.name, f"must be a Money, not {_type_name(value)}")
+        if positive and not value.is_positive():
+            _fail(instance, attribute.name, f"must be greater than zero, not {value}")
+        if value.is_negative():
+            _fail(instance, attribute.name, f"must not be negative, not {value}")
+
+    return validate
+
+
+def _flag(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, bool):
+        _fail(instance, attribute.name, f"must be True or False, not {_type_name(value)}")
+
+
+def _items(kind: type[Any], key: Callable[[Any], object], label: str) -> _Validator:
+    """Check a tuple whose items are ``kind`` values with distinct ``key``."""
+    check = _not_a_member if issubclass(kind, enum.Enum) else _not_an_instance
+
+    def validate(
+        instance: object, attribute: attrs.Attribute[Any], value: tuple[Any, ...]
+    ) -> None:
+        seen: set[object] = set()
+        for index, item in enumerate(value):
+            field = f"{attribute.name}[{index}]"
+            reason = check(kind, item)
+            if reason is not None:
+                _fail(instance, field, reason)
+            if key(item) in seen:
+                _fail(instance, field, f"repeats the {label} {key(item)!r}")
+            seen.add(key(item))
+
+    return validate
+
+
+def _as_tuple(value: Sequence[_T], owner: str, field: str) -> tuple[_T, ...]:
+    if not isinstance(value, list | tuple):
+        raise InvalidField(owner, field, f"must be a list or a tuple, not {_type_name(value)}")
+    return tuple(value)
+
+
+def _masked(mask: Callable[[str], str]) -> Callable[[str | None], str]:
+    """Build the ``repr`` of a personal field: the masked value, or ``None``."""
+
+    def represent(value: str | None) -> str:
+        return "None" if value is None else repr(mask(value))
+
+    return represent
+
+
+def _same_currency(
+    owner: str, reference: tuple[str, Money], others: Iterable[tuple[str, Money | None]]
+) -> None:
+    name, money = reference
+    for other_name, other in others:
+        if other is not None and other.currency != money.currency:
+            raise CurrencyMismatch(
+                money.currency,
+                other.currency,
+                f"build a {owner} whose {name} and {other_name} are",
+            )
+
+
+# --------------------------------------------------------------------------- party
+
+
+def _party_channels(value: Sequence[Channel]) -> tuple[Channel, ...]:
+    return _as_tuple(value, "Party", "preferred_channels")
+
+
+@attrs.frozen(str=True)
+class Party:
+    """A customer: a person, a family or an enterprise, as known to the host system.
+
+    Args:
+        party_id: the host system's identifier of the party.
+        kind: a :class:`PartyKind`.
+        name: the name, non-empty. Masked in ``repr`` and messages.
+        id_kind: the kind of document ``id_number`` comes from; required with an
+            ``id_number`` and refused without one.
+        id_number: the identity document number. Masked in ``repr`` and messages.
+            Only its basic format is checked here (non-empty, no surrounding
+            whitespace); check digits of resident IDs and credit codes are not
+            verified yet.
+        phone: a phone number: digits with an optional leading ``+`` and the
+            separators space, ``-``, ``.``, ``(``, ``)``, ``/``. Masked.
+        email: an e-mail address, ``local-part@domain`` without spaces. Masked.
+        locale: the CLDR locale to address the party in, such as ``"zh_CN"``
+            (checked with babel; ``UnknownLocale`` otherwise). Stored as given.
+        time_zone: the IANA name of the party's time zone, such as
+            ``"Asia/Shanghai"`` (``UnknownTimeZone`` otherwise). Stored as the name.
+        preferred_channels: the channels the party wants to be contacted through,
+            most preferred first, without repeats; a list or a tuple, stored as a
+            tuple.
+
+    Text fields must be non-empty ``str`` values without leading or trailing
+    whitespace; a field that does not pass raises
+    :class:`~renewal_core.errors.InvalidField`, whose message masks personal data.
+    ``str()`` is the masked ``repr``; the attributes keep the real values.
+
+    >>> party = Party(
+    ...     "C-1001",
+    ...     PartyKind.INDIVIDUAL,
+    ...     "张三",
+    ...     id_kind=IdKind.RESIDENT_ID,
+    ...     id_number="110101199003071234",
+    ...     email="zhang.san@example.com",
+    ...     locale="zh_CN",
+    ...     time_zone="Asia/Shanghai",
+    ...     preferred_channels=[Channel.MOBILE_APP, Channel.SMS],
+    ... )
+    >>> print(party)
+    Party(party_id='C-1001', kind=PartyKind.INDIVIDUAL, name='张*',
+          id_kind=IdKind.RESIDENT_ID, id_number='110***********1234', phone=None,
+          email='z***@example.com', locale='zh_CN', time_zone='Asia/Shanghai',
+          preferred_channels=(Channel.MOBILE_APP, Channel.SMS))
+    >>> party.id_number
+    '110101199003071234'
+    >>> Party("C-1002", PartyKind.INDIVIDUAL, "李四", id_number="310101198001011234")
+    Traceback (most recent call last):
+    ...
+    renewal_core.errors.InvalidField: Party.id_kind: an id_number ('310***********1234') \
+needs its id_kind, such as IdKind.RESIDENT_ID
+    """
+
+    party_id: str = attrs.field(validator=_text())
+    kind: PartyKind = attrs.field(validator=_member_of(PartyKind))
+    name: str = attrs.field(validator=_text(mask_name), repr=_masked(mask_name))
+    id_kind: IdKind | None = attrs.field(
+        default=None, validator=attrs.validators.optional(_member_of(IdKind))
+    )
+    id_number: str | None = attrs.field(
+        default=None,
+        validator=attrs.validators.optional(_text(mask_id_number)),
+        repr=_masked(mask_id_number),
+    )
+    phone: str | None = attrs.field(
+        default=None,
+        validator=attrs.validators.optional([_text(mask_phone), _phone]),
+        repr=_masked(mask_phone),
+    )
+    email: str | None = attrs.field(
+        default=None,
+        validator=attrs.validators.optional([_text(mask_email), _email]),
+        repr=_masked(mask_email),
+    )
+    locale: str | None = attrs.field(default=None, validator=attrs.validators.optional(_locale))
+    time_zone: str | None = attrs.field(
+        default=None, validator=attrs.validators.optional(_time_zone)
+    )
+    preferred_channels: tuple[Channel, ...] = attrs.field(
+        default=(),
+        converter=_party_channels,
+        validator=_items(Channel, lambda channel: channel, "channel"),
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if self.id_number is not None and self.id_kind is None:
+            raise InvalidField(
+                "Party",
+                "id_kind",
+                f"an id_number ({mask_id_number(self.id_number)!r}) needs its id_kind, "
+                "such as IdKind.RESIDENT_ID",
+            )
+        if self.id_kind is not None and self.id_number is None:
+            raise InvalidField(
+                "Party", "id_number", f"{self.id_kind!r} is given without an id_number"
+            )
+
+
+# --------------------------------------------------------------------------- coverage
+
+
+@attrs.frozen
+class Coverage:
+    """One cover of a policy (险别/责任): what is insured, up to how much, at what price.
+
+    Args:
+        code: the product's code for the cover, such as ``"third_party_liability"``.
+        sum_insured: the most the cover pays (保额); greater than zero.
+        premium: the cover's own premium, when the product prices covers
+            separately; not negative.
+        deductible: the amount the insured bears per claim (免赔额); not negative.
+        description: free text for people; may be empty.
+
+    All amounts are in one currency
+    (:class:`~renewal_core.errors.CurrencyMismatch` otherwise).
+
+    >>> from renewal_core.money import Money
+    >>> Coverage(
+    ...     "third_party_liability",
+    ...     Money("1000000", "CNY"),
+    ...     premium=Money("1180.00", "CNY"),
+    ... )
+    Coverage(code='third_party_liability', sum_insured=Money('1000000', 'CNY'),
+             premium=Money('1180.00', 'CNY'), deductible=None, description='')
+    >>> Coverage("collision", Money("80000", "CNY"), deductible=Money("500", "USD"))
+    Traceback (most recent call last):
+    ...
+    renewal_core.errors.CurrencyMismatch: cannot build a Coverage whose sum_insured and \
+deductible are CNY and USD amounts: currencies never mix; convert one amount explicitly first
+    """
+
+    code: str = attrs.field(validator=_text())
+    sum_insured: Money = attrs.field(validator=_money(positive=True))
+    premium: Money | None = attrs.field(
+        default=None, validator=attrs.validators.optional(_money())
+    )
+    deductible: Money | None = attrs.field(
+        default=None, validator=attrs.validators.optional(_money())
+    )
+    description: str = attrs.field(default="", validator=_instance_of(str))
+
+    def __attrs_post_init__(self) -> None:
+        _same_currency(
+            "Coverage",
+            ("sum_insured", self.sum_insured),
+            [("premium", self.premium), ("deductible", self.deductible)],
+        )
+
+
+# --------------------------------------------------------------------------- claim
+
+
+def _claim_occurred_on(value: dt.date) -> pendulum.Date:
+    return _to_date(value, "ClaimRecord.occurred_on")
+
+
+def _claim_reported_on(value: dt.date | None) -> pendulum.Date | None:
+    return None if value is None else _to_date(value, "ClaimRecord.reported_on")
+
+
+@attrs.frozen
+class ClaimRecord:
+    """A claim in a policy's history, as far as renewal needs it.
+
+    Args:
+        claim_id: the host system's identifier of the claim.
+        occurred_on: the day of the loss. A :class:`datetime.date` is turned into a
+            :class:`pendulum.Date`; a datetime is refused
+            (:class:`~renewal_core.errors.DateTypeError`): take its local day first.
+        paid: the amount paid so far; not negative.
+        status: a :class:`ClaimStatus`.
+        at_fault: whether the insured was at fault (auto business); ``None`` when
+            unknown or not applicable.
+        fatal: whether the loss involved a death.
+        reported_on: the day the claim was reported; not before ``occurred_on``.
+
+    >>> from datetime import date
+    >>> from renewal_core.money import Money
+    >>> claim = ClaimRecord("CL-9", date(2024, 7, 1), Money("3200.00", "CNY"), ClaimStatus.CLOSED)
+    >>> claim.occurred_on
+    Date(2024, 7, 1)
+    >>> ClaimRecord("CL-9", date(2024, 7, 1), Money("0", "CNY"), "closed")
+    Traceback (most recent call last):
+    ...
+    renewal_core.errors.InvalidField: ClaimRecord.status: must be a ClaimStatus member (OPEN, \
+REOPENED, CLOSED, DECLINED or WITHDRAWN), not str 'closed'; convert it with ClaimStatus('closed')
+    """
+
+    claim_id: str = attrs.field(validator=_text())
+    occurred_on: pendulum.Date = attrs.field(converter=_claim_occurred_on)
+    paid: Money = attrs.field(validator=_money())
+    status: ClaimStatus = attrs.field(validator=_member_of(ClaimStatus))
+    at_fault: bool | None = attrs.field(default=None, validator=attrs.validators.optional(_flag))
+    fatal: bool = attrs.field(default=False, validator=_flag)
+    reported_on: pendulum.Date | None = attrs.field(default=None, converter=_claim_reported_on)
+
+    def __attrs_post_init__(self) -> None:
+        if self.reported_on is not None and self.reported_on < self.occurred_on:
+            raise InvalidField(
+                "ClaimRecord",
+                "reported_on",
+                f"{self.reported_on} is before occurred_on {self.occurred_on}",
+            )
+
+
+# --------------------------------------------------------------------------- policy
+
+
+def _policy_inception(value: dt.date) -> pendulum.Date:
+    return _to_date(value, "Policy.inception")
+
+
+def _policy_coverages(value: Sequence[Coverage]) -> tuple[Coverage, ...]:
+    return _as_tuple(value, "Policy", "coverages")
+
+
+def _policy_claims(value: Sequence[ClaimRecord]) -> tuple[ClaimRecord, ...]:
+    return _as_tuple(value, "Policy", "claims")
+
+
+def _count(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        _fail(instance, attribute.name, f"must be an int, not {_type_name(value)}")
+    if value < 0:
+        _fail(instance, attribute.name, f"must not be negative, not {value}")
+
+
+@attrs.frozen(str=True)
+class Policy:
+    """An insurance policy in its current term.
+
+    Args:
+        number: the policy number (保单号).
+        holder: the policy holder (投保人), a :class:`Party`.
+        line_of_business: a :class:`LineOfBusiness`.
+        product_code: the host's product code.
+        term: the current term, a :class:`~renewal_core.periods.PolicyTerm`.
+        status: a :class:`PolicyStatus`.
+        premium: the premium of the current term; not negative. Its currency is the
+            policy's currency.
+        sales_channel: the :class:`Channel` the policy (or this renewal) was sold
+            through.
+        inception: the start day of the first term (首次起保日), from which
+            anniversaries are counted; not after ``term.start``. A
+            :class:`datetime.date` is turned into a :class:`pendulum.Date`; a
+            datetime is refused.
+        renewal_count: how many times the policy has been renewed; an ``int`` not
+            below zero (``bool`` is refused).
+        coverages: the covers, with distinct codes; a list or a tuple, stored as a
+            tuple.
+        claims: the claim history, with distinct claim ids; a list or a tuple,
+            stored as a tuple.
+        payment_status: a :class:`PaymentStatus`.
+        insured: the insured (被保险人) when not the holder; ``None`` means the
+            holder is the insured.
+
+    Every amount of the policy, its coverages and its claims is in the premium's
+    currency (:class:`~renewal_core.errors.CurrencyMismatch` otherwise). The
+    ``repr`` (and ``str``) shows the parties masked.
+
+    >>> import pendulum
+    >>> from renewal_core.money import Money
+    >>> from renewal_core.periods import PolicyTerm
+    >>> holder = Party("C-1001", PartyKind.INDIVIDUAL, "张三", phone="13812345678")
+    >>> policy = Policy(
+    ...     number="P-2024-0001",
+    ...     holder=holder,
+    ...     line_of_business=LineOfBusiness.AUTO,
+    ...     product_code="AUTO-COMMERCIAL",
+    ...     term=PolicyTerm.annual(
+    ...         pendulum.date(2024, 3, 1), "Asia/Shanghai", inception=pendulum.date(2022, 3, 1)
+    ...     ),
+    ...     status=PolicyStatus.ACTIVE,
+    ...     premium=Money("3560.00", "CNY"),
+    ...     sales_channel=Channel.AGENT,
+    ...     inception=pendulum.date(2022, 3, 1),
+    ...     renewal_count=2,
+    ... )
+    >>> policy.currency
+    'CNY'
+    >>> "13812345678" in repr(policy), "138****5678" in repr(policy)
+    (False, True)
+    """
+
+    number: str = attrs.field(validator=_text())
+    holder: Party = attrs.field(validator=_instance_of(Party))
+    line_of_business: LineOfBusiness = attrs.field(validator=_member_of(LineOfBusiness))
+    product_code: str = attrs.field(validator=_text())
+    term: PolicyTerm = attrs.field(validator=_instance_of(PolicyTerm))
+    status: PolicyStatus = attrs.field(validator=_member_of(PolicyStatus))
+    premium: Money = attrs.field(validator=_money())
+    sales_channel: Channel = attrs.field(validator=_member_of(Channel))
+    inception: pendulum.Date = attrs.field(converter=_policy_inception)
+    renewal_count: int = attrs.field(default=0, validator=_count)
+    coverages: tuple[Coverage, ...] = attrs.field(
+        default=(),
+        converter=_policy_coverages,
+        validator=_items(Coverage, lambda coverage: coverage.code, "coverage code"),
+    )
+    claims: tuple[ClaimRecord, ...] = attrs.field(
+        default=(),
+        converter=_policy_claims,
+        validator=_items(ClaimRecord, lambda claim: claim.claim_id, "claim_id"),
+    )
+    payment_status: PaymentStatus = attrs.field(
+        default=PaymentStatus.PAID, validator=_member_of(PaymentStatus)
+    )
+    insured: Party | None = attrs.field(
+        default=None, validator=attrs.validators.optional(_instance_of(Party))
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if self.inception > self.term.start:
+            raise InvalidField(
+                "Policy",
+                "inception",
+                f"{self.inception} is after the start of the current term "
+                f"{self.term.start}; inception is the start of the first term",
+            )
+        amounts: list[tuple[str, Money | None]] = []
+        for index, coverage in enumerate(self.coverages):
+            amounts += [
+                (f"coverages[{index}].sum_insured", coverage.sum_insured),
+                (f"coverages[{index}].premium", coverage.premium),
+                (f"coverages[{index}].deductible", coverage.deductible),
+            ]
+        amounts += [
+            (f"claims[{index}].paid", claim.paid) for index, claim in enumerate(self.claims)
+        ]
+        _same_currency("Policy", ("premium", self.premium), amounts)
+
+    @property
+    def currency(self) -> str:
+        """The policy's currency: the ISO 4217 code of its premium."""
+        return self.premium.currency

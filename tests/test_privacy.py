@@ -1,0 +1,255 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from renewal_core import privacy
+from renewal_core.privacy import mask_email, mask_id_number, mask_name, mask_phone
+
+MASK = "*"
+
+# Text without the mask character, so that every visible character is a revealed one.
+unmasked_text = st.text(st.characters(blacklist_characters=MASK), max_size=40)
+phone_separators = " -.()/"
+
+
+def visible_count(masked: str) -> int:
+    return sum(char != MASK for char in masked)
+
+
+def test_all_is_sorted_and_complete() -> None:
+    assert privacy.__all__ == sorted(privacy.__all__)
+    for name in privacy.__all__:
+        assert getattr(privacy, name) is not None
+
+
+# ---------------------------------------------------------------- ID numbers
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("110101199003071234", "110***********1234"),
+        ("11010119900307123X", "110***********123X"),
+        ("91350100M000100Y43", "913***********0Y43"),
+        ("1234567890123456", "123*********3456"),
+        ("123456789012345", "123*********345"),
+        ("123456789012", "123******012"),
+        ("E12345678", "E1*****78"),
+        ("12345678", "12****78"),
+        ("1234567", "******7"),
+        ("1234", "***4"),
+        ("123", "***"),
+        ("1", "*"),
+        ("", ""),
+    ],
+)
+def test_mask_id_number(value: str, expected: str) -> None:
+    assert mask_id_number(value) == expected
+
+
+@given(unmasked_text)
+def test_mask_id_number_keeps_length_and_reveals_at_most_half(value: str) -> None:
+    masked = mask_id_number(value)
+    assert len(masked) == len(value)
+    assert all(m in (MASK, v) for m, v in zip(masked, value, strict=True))
+    assert visible_count(masked) <= len(value) // 2
+
+
+@given(unmasked_text)
+def test_mask_id_number_hides_a_contiguous_middle(value: str) -> None:
+    masked = mask_id_number(value)
+    hidden = [i for i, char in enumerate(masked) if char == MASK]
+    # The visible characters are a prefix and a suffix: the hidden ones are contiguous,
+    # and the masked middle never contains the original middle.
+    if hidden:
+        assert hidden == list(range(hidden[0], hidden[-1] + 1))
+        assert masked[hidden[0] : hidden[-1] + 1] == MASK * len(hidden)
+        assert value[hidden[0] : hidden[-1] + 1] not in masked
+    assert visible_count(masked) <= 7
+
+
+@given(st.text(st.characters(blacklist_characters=MASK), min_size=16, max_size=40))
+def test_mask_id_number_long_values_show_3_and_4(value: str) -> None:
+    masked = mask_id_number(value)
+    assert masked == value[:3] + MASK * (len(value) - 7) + value[-4:]
+
+
+@given(st.text(max_size=40))
+def test_mask_id_number_is_deterministic(value: str) -> None:
+    assert mask_id_number(value) == mask_id_number(value)
+
+
+# ---------------------------------------------------------------- phones
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("13812345678", "138****5678"),
+        ("138-1234-5678", "138-****-5678"),
+        ("138 1234 5678", "138 **** 5678"),
+        ("+86 138-1234-5678", "+86 138-****-5678"),
+        ("+86 13812345678", "+86 138****5678"),
+        ("+8613812345678", "+86138****5678"),
+        ("008613812345678", "0086138****5678"),
+        ("0086 138 1234 5678", "0086 138 **** 5678"),
+        ("+ 86 138 1234 5678", "+ 86 138 **** 5678"),
+        ("+1 (415) 555-0123", "+1 (***) ***-0123"),
+        ("+44 20 7946 0958", "+44 ** **** 0958"),
+        ("0044-20-7946-0958", "0044-**-****-0958"),
+        ("+14155550123", "+141****0123"),
+        ("0012345678901", "001******8901"),
+        ("021-87654321", "021-****4321"),
+        ("(021) 8765 4321", "(021) **** 4321"),
+        ("87654321", "*****321"),
+        ("4155550123", "******0123"),
+        ("12345", "***45"),
+        ("110", "**0"),
+        ("12", "**"),
+        ("1", "*"),
+        ("+", "+"),
+        ("", ""),
+        ("---", "---"),
+    ],
+)
+def test_mask_phone(value: str, expected: str) -> None:
+    assert mask_phone(value) == expected
+
+
+phone_text = st.text(st.sampled_from("0123456789+ -.()/"), max_size=30)
+
+
+@given(phone_text)
+def test_mask_phone_keeps_length_and_separators(value: str) -> None:
+    masked = mask_phone(value)
+    assert len(masked) == len(value)
+    for m, v in zip(masked, value, strict=True):
+        if v in phone_separators:
+            assert m == v
+        else:
+            assert m in (MASK, v)
+
+
+@given(phone_text)
+def test_mask_phone_reveals_at_most_seven_digits(value: str) -> None:
+    masked = mask_phone(value)
+    shown_digits = sum(char.isdigit() for char in masked)
+    # The country calling code is shown too: up to 3 digits (or 00 plus 3).
+    assert shown_digits <= 7 + 5
+
+
+@given(st.text(st.sampled_from("0123456789"), max_size=30))
+def test_mask_phone_national_numbers(value: str) -> None:
+    masked = mask_phone(value)
+    shown = visible_count(masked)
+    if len(value) >= 11:
+        assert masked == value[:3] + MASK * (len(value) - 7) + value[-4:]
+    else:
+        # Fewer than half are shown, and only at the end.
+        assert 2 * shown < len(value) or not value
+        assert masked[: len(value) - shown] == MASK * (len(value) - shown)
+
+
+@given(st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True))
+def test_mask_phone_chinese_mobiles(value: str) -> None:
+    masked = mask_phone(value)
+    assert masked == f"{value[:3]}****{value[-4:]}"
+    assert value[3:7] not in masked[3:7]
+    assert mask_phone("+86" + value) == "+86" + masked
+    assert mask_phone("+86 " + value) == "+86 " + masked
+
+
+@given(st.text(max_size=30))
+def test_mask_phone_is_deterministic_and_total(value: str) -> None:
+    assert mask_phone(value) == mask_phone(value)
+    assert len(mask_phone(value)) == len(value)
+
+
+# ---------------------------------------------------------------- e-mail
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("zhang.san@example.com", "z***@example.com"),
+        ("ZS@example.com", "Z***@example.com"),
+        ("a@example.com", "***@example.com"),
+        ("@example.com", "***@example.com"),
+        ('"a@b"@example.com', '"***@example.com'),
+        ("zhang.san@", "z***@"),
+        ("not an address", "***"),
+        ("", "***"),
+    ],
+)
+def test_mask_email(value: str, expected: str) -> None:
+    assert mask_email(value) == expected
+
+
+@given(
+    st.text(st.characters(blacklist_characters="@*"), min_size=2, max_size=30),
+    st.text(st.characters(blacklist_characters="@"), max_size=30),
+)
+def test_mask_email_keeps_domain_and_first_char(local: str, domain: str) -> None:
+    masked = mask_email(f"{local}@{domain}")
+    assert masked == f"{local[0]}***@{domain}"
+    # The rest of the local part, and its length, are hidden.
+    assert mask_email(f"{local}{local}@{domain}") == masked
+
+
+@given(st.text(max_size=40))
+def test_mask_email_never_reveals_more_than_the_first_character(value: str) -> None:
+    masked = mask_email(value)
+    local, at, domain = value.rpartition("@")
+    if at:
+        shown = masked[: -len(domain) - 1] if domain else masked[:-1]
+        assert shown.endswith("***")
+        assert len(shown) <= 4
+        assert shown[:-3] == (local[:1] if len(local) > 1 else "")
+    else:
+        assert masked == "***"
+
+
+# ---------------------------------------------------------------- names
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("张三", "张*"),
+        ("欧阳娜娜", "欧***"),
+        ("张", "*"),
+        ("Zhang San", "Z**** S**"),
+        ("Zhang  San ", "Z****  S** "),
+        ("Li X", "L* *"),
+        ("阿依古丽·买买提", "阿***·买**"),
+        ("ジョン・スミス", "ジ**・ス**"),
+        ("平安保险有限公司", "平*******"),
+        ("", ""),
+        ("   ", "   "),
+    ],
+)
+def test_mask_name(value: str, expected: str) -> None:
+    assert mask_name(value) == expected
+
+
+@given(unmasked_text)
+def test_mask_name_keeps_length_and_reveals_at_most_half(value: str) -> None:
+    masked = mask_name(value)
+    assert len(masked) == len(value)
+    assert all(m in (MASK, v) for m, v in zip(masked, value, strict=True))
+    letters = sum(not (char.isspace() or char in "·・") for char in value)
+    shown = sum(m != MASK and not (m.isspace() or m in "·・") for m in masked)
+    assert 2 * shown <= letters
+
+
+@given(st.lists(st.text(st.characters(categories=["L"]), min_size=2, max_size=8), min_size=1))
+def test_mask_name_shows_first_letter_of_each_word(words: list[str]) -> None:
+    masked = mask_name(" ".join(words))
+    assert masked.split(" ") == [w[0] + MASK * (len(w) - 1) for w in words]
+
+
+@given(st.text(max_size=40))
+def test_mask_name_is_deterministic(value: str) -> None:
+    assert mask_name(value) == mask_name(value)

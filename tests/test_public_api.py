@@ -1,0 +1,105 @@
+"""The public API is curated: sorted, complete, documented, and light to import."""
+
+from __future__ import annotations
+
+import inspect
+import pathlib
+import re
+import subprocess
+import sys
+import types
+
+import pytest
+
+import renewal_core
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+REFERENCE = ROOT / "docs" / "reference"
+PUBLIC_MODULES = [
+    "renewal_core",
+    "renewal_core.errors",
+    "renewal_core.formatting",
+    "renewal_core.model",
+    "renewal_core.money",
+    "renewal_core.periods",
+    "renewal_core.privacy",
+    "renewal_core.serialization",
+    "renewal_core.testing",
+]
+
+
+def _isort_key(name: str) -> tuple[int, str]:
+    # The order ruff's RUF022 keeps: CONSTANTS, then Classes, then everything else.
+    if name.isupper():
+        return (0, name)
+    if name[0].isupper():
+        return (1, name)
+    return (2, name)
+
+
+def _module(name: str) -> types.ModuleType:
+    __import__(name)
+    return sys.modules[name]
+
+
+@pytest.mark.parametrize("name", PUBLIC_MODULES)
+def test_all_is_sorted_and_unique(name: str) -> None:
+    exported = list(_module(name).__all__)
+    assert exported == sorted(exported, key=_isort_key)
+    assert len(set(exported)) == len(exported)
+
+
+@pytest.mark.parametrize("name", PUBLIC_MODULES)
+def test_every_exported_name_exists_and_has_a_docstring(name: str) -> None:
+    module = _module(name)
+    assert module.__doc__
+    for exported in module.__all__:
+        value = getattr(module, exported)
+        if exported == "__version__" or not (
+            inspect.isclass(value) or inspect.isfunction(value) or inspect.ismodule(value)
+        ):
+            continue
+        assert inspect.getdoc(value), f"{name}.{exported} has no docstring"
+
+
+@pytest.mark.parametrize("name", [m for m in PUBLIC_MODULES if m != "renewal_core"])
+def test_every_public_module_has_a_reference_page(name: str) -> None:
+    pages = "\n".join(p.read_text(encoding="utf-8") for p in REFERENCE.glob("*.md"))
+    assert f"automodule}} {name}\n" in pages
+
+
+def test_top_level_exports_every_public_name_of_the_core_modules() -> None:
+    # Everything a user needs is importable from renewal_core itself.
+    top = set(renewal_core.__all__)
+    for name in PUBLIC_MODULES:
+        if name in {"renewal_core", "renewal_core.errors", "renewal_core.testing"}:
+            continue
+        missing = set(_module(name).__all__) - top
+        assert not missing, f"{name} exports {sorted(missing)} that renewal_core does not"
+
+
+def test_top_level_names_are_the_module_objects() -> None:
+    for exported in renewal_core.__all__:
+        value = getattr(renewal_core, exported)
+        home = getattr(value, "__module__", None)
+        if home and home.startswith("renewal_core."):
+            assert getattr(_module(home), exported, value) is value
+
+
+def test_version_is_a_version_string() -> None:
+    assert re.fullmatch(r"\d+\.\d+\.\d+", renewal_core.__version__)
+
+
+def test_import_is_light_and_has_no_side_effects() -> None:
+    # A fresh interpreter: importing renewal_core must not pull in test tools or
+    # heavy optional integrations, nor configure logging.
+    code = (
+        "import logging, sys; import renewal_core; "
+        "heavy = sorted(m for m in ('hypothesis', 'pytest', 'sqlalchemy', 'dask', 'click', "
+        "'numpy', 'pandas', 'renewal_core.testing') if m in sys.modules); "
+        "print(heavy, logging.getLogger().handlers)"
+    )
+    out = subprocess.run(  # noqa: S603 - fixed interpreter and code
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert out == "[] []"
