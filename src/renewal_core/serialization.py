@@ -14,7 +14,10 @@
 Reading is strict: an unknown key, a missing key, a number where a string is due
 (or the reverse), a float amount, a naive instant or an invalid value fails with a
 :class:`~renewal_core.errors.SerializationError` whose ``problems`` name the JSON
-path of every bad value. Nothing is coerced.
+path of every bad value. Nothing is coerced. The problems describe what kind of
+value was found, never the value itself (it could be personal data in the wrong
+place); values that reach a domain constructor are reported by its own, masked,
+message.
 
 >>> from renewal_core import Money, from_json, to_json
 >>> to_json(Money("1234.50", "CNY"))
@@ -25,7 +28,7 @@ Money('1234.50', 'CNY')
 Traceback (most recent call last):
 ...
 renewal_core.errors.SerializationError: cannot read Money from JSON: expected a decimal \
-string such as "1234.50", got the JSON number 1234.5 @ $.amount
+string such as "1234.50", got a JSON number @ $.amount
 
 For your own attrs classes that hold these types, build a converter with
 :func:`make_converter` and register your hooks on it; the module's default
@@ -66,13 +69,17 @@ class _Refused(ValueError):
 
 
 def _describe(value: object) -> str:
-    # How a value read by json.loads(parse_float=Decimal) looked in the JSON text.
-    if isinstance(value, bool) or value is None:
-        return json.dumps(value)
+    # The kind of JSON value found, never the value itself: a misplaced field may
+    # hold personal data (a phone number where an amount belongs), and error
+    # messages must not carry it.
+    if isinstance(value, bool):
+        return "a JSON boolean"
+    if value is None:
+        return "null"
     if isinstance(value, Decimal | int):
-        return f"the JSON number {value}"
+        return "a JSON number"
     if isinstance(value, str):
-        return f"the string {json.dumps(value, ensure_ascii=False)}"
+        return "a string that does not fit" if value else "an empty string"
     return "an array" if isinstance(value, list) else "an object"
 
 
@@ -106,6 +113,7 @@ def _structure_date(value: object, _: type) -> pendulum.Date:
     try:
         day = _dt.date.fromisoformat(value)
     except ValueError:
+        # The pattern above let only digits through: nothing personal to mask.
         raise _Refused(f"{value} is not a calendar day") from None
     return pendulum.Date(day.year, day.month, day.day)
 
@@ -119,9 +127,12 @@ def _structure_datetime(value: object, _: type) -> pendulum.DateTime:
     try:
         instant = _dt.datetime.fromisoformat(value)
     except ValueError:
-        raise _Refused(f"{json.dumps(value)} is not an ISO 8601 instant") from None
+        raise _Refused(
+            'expected an ISO 8601 instant such as "2025-01-01T08:00:00+08:00", got a string '
+            "that is not one"
+        ) from None
     if instant.tzinfo is None or instant.utcoffset() is None:
-        raise _Refused(f"{json.dumps(value)} has no UTC offset; instants must carry one")
+        raise _Refused("the instant has no UTC offset; instants must carry one, such as +08:00")
     return pendulum.instance(instant)
 
 

@@ -13,12 +13,26 @@ with the ``test`` extra); ``import renewal_core`` never imports it.
 
 from renewal_core.testing._strategies import (
     amounts,
+    claim_records,
+    coverages,
     currencies,
+    days,
     money,
+    parties,
+    policies,
+    policy_terms,
+    time_zones,
 )
 
 __all__ = [
     "amounts",
+    "claim_records",
+    "coverages",
     "currencies",
+    "days",
     "money",
+    "parties",
+    "policies",
+    "policy_terms",
+    "time_zones",
 ]

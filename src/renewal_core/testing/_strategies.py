@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
+import string
+from datetime import date
 from decimal import Decimal
 
+import pendulum
 from hypothesis import strategies as st
 
+from renewal_core.model import (
+    Channel,
+    ClaimRecord,
+    ClaimStatus,
+    Coverage,
+    IdKind,
+    LineOfBusiness,
+    Party,
+    PartyKind,
+    PaymentStatus,
+    Policy,
+    PolicyStatus,
+)
 from renewal_core.money import Money, minor_units
+from renewal_core.periods import MonthEndRule, PolicyTerm
 
 #: A spread of currencies with 0, 2, 3 and 4 minor units.
 SAMPLE_CURRENCIES = ("CNY", "USD", "EUR", "HKD", "JPY", "KRW", "KWD", "BHD", "CLF")
@@ -52,3 +69,210 @@ def money(
         )
 
     return codes.flatmap(build)
+
+
+#: IANA zones with and without daylight saving time, including zones whose
+#: midnight has been skipped or repeated.
+SAMPLE_TIME_ZONES = (
+    "Asia/Shanghai",
+    "Asia/Hong_Kong",
+    "Asia/Tokyo",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Sao_Paulo",
+    "America/Havana",
+    "Australia/Sydney",
+    "Pacific/Apia",
+    "UTC",
+)
+
+
+def time_zones() -> st.SearchStrategy[str]:
+    """IANA time zone names, with and without daylight saving time."""
+    return st.sampled_from(SAMPLE_TIME_ZONES)
+
+
+def days(
+    *, min_value: date = date(1950, 1, 1), max_value: date = date(2100, 12, 31)
+) -> st.SearchStrategy[pendulum.Date]:
+    """Calendar days as :class:`pendulum.Date`, leap days included."""
+    return st.dates(min_value, max_value).map(lambda d: pendulum.Date(d.year, d.month, d.day))
+
+
+def policy_terms(
+    *,
+    tz: str | None = None,
+    min_start: date = date(1990, 1, 1),
+    max_start: date = date(2060, 12, 31),
+) -> st.SearchStrategy[PolicyTerm]:
+    """Policy terms: annual, monthly (1-36 months) and explicit spans of 1-800 days.
+
+    Starts on the 29th to the 31st and on 29 February are favoured, since that is
+    where month arithmetic goes wrong.
+    """
+    zones = st.just(tz) if tz is not None else time_zones()
+    starts = st.one_of(
+        days(min_value=min_start, max_value=max_start),
+        st.sampled_from(
+            [
+                pendulum.Date(2024, 2, 29),
+                pendulum.Date(2028, 2, 29),
+                pendulum.Date(2025, 1, 31),
+                pendulum.Date(2025, 8, 31),
+                pendulum.Date(2023, 12, 31),
+            ]
+        ),
+    )
+    rules = st.sampled_from(MonthEndRule)
+    annual = st.builds(
+        lambda start, zone, rule: PolicyTerm.annual(start, zone, rule=rule), starts, zones, rules
+    )
+    monthly = st.builds(
+        lambda start, n, zone, rule: PolicyTerm.months(start, n, zone, rule=rule),
+        starts,
+        st.integers(1, 36),
+        zones,
+        rules,
+    )
+    explicit = st.builds(
+        lambda start, length, zone: PolicyTerm(start, start.add(days=length - 1), zone),
+        starts,
+        st.integers(1, 800),
+        zones,
+    )
+    return st.one_of(annual, monthly, explicit)
+
+
+_ASCII_WORDS = st.text(alphabet=string.ascii_letters, min_size=1, max_size=12)
+_CHINESE_NAMES = st.text(
+    alphabet="张王李赵刘陈杨黄周吴徐孙马朱胡郭何林罗高梁欧阳伟芳娜敏静丽强磊军洋",
+    min_size=2,
+    max_size=4,
+)
+
+
+def _resident_ids() -> st.SearchStrategy[str]:
+    return st.builds(
+        lambda region, born, seq, check: f"{region:06d}{born:%Y%m%d}{seq:03d}{check}",
+        st.integers(110000, 659999),
+        st.dates(date(1940, 1, 1), date(2010, 12, 31)),
+        st.integers(0, 999),
+        st.sampled_from("0123456789X"),
+    )
+
+
+def _phones() -> st.SearchStrategy[str]:
+    return st.builds(
+        lambda prefix, rest: f"1{prefix}{rest:09d}",
+        st.sampled_from("3456789"),
+        st.integers(0, 10**9 - 1),
+    )
+
+
+def parties(*, kind: PartyKind | None = None) -> st.SearchStrategy[Party]:
+    """Valid parties with random (fake) personal data, some fields left out."""
+    kinds = st.just(kind) if kind is not None else st.sampled_from(PartyKind)
+    names = st.one_of(
+        _CHINESE_NAMES, st.builds(lambda a, b: f"{a} {b}", _ASCII_WORDS, _ASCII_WORDS)
+    )
+    identity = st.one_of(
+        st.just((None, None)),
+        _resident_ids().map(lambda number: (IdKind.RESIDENT_ID, number)),
+        st.text(alphabet=string.ascii_uppercase + string.digits, min_size=8, max_size=12).map(
+            lambda number: (IdKind.PASSPORT, number)
+        ),
+    )
+    emails = st.builds(lambda local, domain: f"{local}@{domain}.com", _ASCII_WORDS, _ASCII_WORDS)
+    return st.builds(
+        lambda party_id, kind, name, ident, phone, email, locale, zone, channels: Party(
+            party_id,
+            kind,
+            name,
+            id_kind=ident[0],
+            id_number=ident[1],
+            phone=phone,
+            email=email,
+            locale=locale,
+            time_zone=zone,
+            preferred_channels=channels,
+        ),
+        st.integers(1, 10**9).map(lambda n: f"P-{n}"),
+        kinds,
+        names,
+        identity,
+        st.none() | _phones(),
+        st.none() | emails,
+        st.sampled_from([None, "zh_CN", "en_US", "zh_Hant_HK"]),
+        st.none() | time_zones(),
+        st.lists(st.sampled_from(Channel), unique=True, max_size=3),
+    )
+
+
+def _non_negative(currency: str) -> st.SearchStrategy[Money]:
+    return money(currency=currency, allow_negative=False, max_units=10**10)
+
+
+def coverages(*, currency: str = "CNY") -> st.SearchStrategy[Coverage]:
+    """Valid coverages in ``currency``."""
+    return st.builds(
+        Coverage,
+        code=st.text(alphabet=string.ascii_lowercase + "_", min_size=1, max_size=20).filter(
+            lambda code: code.strip("_") == code
+        ),
+        sum_insured=money(currency=currency, allow_negative=False, max_units=10**12).filter(
+            Money.is_positive
+        ),
+        premium=st.none() | _non_negative(currency),
+        deductible=st.none() | _non_negative(currency),
+    )
+
+
+def claim_records(*, currency: str = "CNY") -> st.SearchStrategy[ClaimRecord]:
+    """Valid claim records in ``currency``."""
+    return st.builds(
+        lambda claim_id, occurred, delay, paid, status, at_fault, fatal: ClaimRecord(
+            claim_id,
+            occurred,
+            paid,
+            status,
+            at_fault=at_fault,
+            fatal=fatal,
+            reported_on=None if delay is None else occurred.add(days=delay),
+        ),
+        st.integers(1, 10**9).map(lambda n: f"CL-{n}"),
+        days(min_value=date(2000, 1, 1), max_value=date(2060, 12, 31)),
+        st.none() | st.integers(0, 400),
+        _non_negative(currency),
+        st.sampled_from(ClaimStatus),
+        st.none() | st.booleans(),
+        st.booleans(),
+    )
+
+
+@st.composite
+def policies(draw: st.DrawFn, *, currency: str = "CNY") -> Policy:
+    """Valid policies in ``currency``, with holders, coverages and claims."""
+    term = draw(policy_terms())
+    earliest = max(date(1950, 1, 1), term.start.subtract(years=30))
+    return Policy(
+        number=f"POL-{draw(st.integers(1, 10**12))}",
+        holder=draw(parties()),
+        line_of_business=draw(st.sampled_from(LineOfBusiness)),
+        product_code=draw(
+            st.sampled_from(["AUTO-COMM", "AUTO-CTPL", "HEALTH-MED", "LIFE-TERM", "PROP-HOME"])
+        ),
+        term=term,
+        status=draw(st.sampled_from(PolicyStatus)),
+        premium=draw(_non_negative(currency)),
+        sales_channel=draw(st.sampled_from(Channel)),
+        inception=draw(days(min_value=earliest, max_value=term.start)),
+        renewal_count=draw(st.integers(0, 40)),
+        coverages=draw(
+            st.lists(coverages(currency=currency), max_size=3, unique_by=lambda c: c.code)
+        ),
+        claims=draw(
+            st.lists(claim_records(currency=currency), max_size=3, unique_by=lambda c: c.claim_id)
+        ),
+        payment_status=draw(st.sampled_from(PaymentStatus)),
+        insured=draw(st.none() | parties()),
+    )
