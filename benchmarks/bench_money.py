@@ -6,7 +6,9 @@
   hand-written: a currency tag checked on every addition and exact arithmetic in a
   private context.
 * Split: 1,000.00 CNY into 12 installments, the leftover cents going to the first
-  parts, against ``divmod`` on the integer number of cents.
+  parts, against ``divmod`` on the integer number of cents. Like the library, the
+  floor refuses an amount that is not a whole number of cents instead of silently
+  truncating it.
 """
 
 from __future__ import annotations
@@ -89,7 +91,10 @@ def _library_split() -> tuple[Money, ...]:
 
 
 def _floor_split() -> list[tuple[Decimal, str]]:
-    cents = int(_TOTAL_AMOUNT.scaleb(2))
+    scaled = _TOTAL_AMOUNT.scaleb(2)
+    cents = int(scaled)
+    if cents != scaled:
+        raise ValueError(_TOTAL_AMOUNT)
     base, extra = divmod(cents, 12)
     high = (Decimal(base + 1).scaleb(-2), "CNY")
     low = (Decimal(base).scaleb(-2), "CNY")

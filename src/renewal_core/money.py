@@ -421,19 +421,21 @@ Money('83.34', 'CNY'), Money('83.33', 'CNY'))
             raise AmountTypeError(type(parts).__name__, "an int", "split")
         if parts < 1:
             raise AllocationError(f"parts must be at least 1, not {parts}")
-        units = _units_for(self.currency, minor_units)
-        whole = _whole_units(self, units, "split")
-        magnitude = -whole if whole < 0 else whole
-        base, extra = divmod(magnitude, parts)
-        if whole < 0:
-            base, sign = -base, -1
-        else:
-            sign = 1
         currency = self.currency
-        low = _make(_from_units(base, units), currency)
+        units = _units_for(currency, minor_units)
+        whole = _whole_units(self, units, "split")
+        # Equal ratios leave equal remainders, so largest-remainder allocation
+        # reduces to divmod: the first ``extra`` parts get one unit more.
+        if whole < 0:
+            base, extra = divmod(-whole, parts)
+            base, step = -base, -1
+        else:
+            base, extra = divmod(whole, parts)
+            step = 1
+        low = _make(Decimal(base).scaleb(-units, _EXACT), currency)
         if not extra:
             return (low,) * parts
-        high = _make(_from_units(base + sign, units), currency)
+        high = _make(Decimal(base + step).scaleb(-units, _EXACT), currency)
         return (high,) * extra + (low,) * (parts - extra)
 
     # ------------------------------------------------------------------ arithmetic
