@@ -23,7 +23,8 @@ The tree::
     │   └── AllocationError          (ValueError)   amount or ratios cannot be allocated
     ├── TimeError
     │   ├── NaiveDateTimeError       (ValueError)   a datetime without a time zone
-    │   ├── DateTypeError            (TypeError)    not a date / instant where one is needed
+    │   ├── DateTypeError            (TypeError)    wrong type for a day, instant or term argument
+    │   ├── DateOutOfRange           (ValueError)   a result before year 1 or after year 9999
     │   ├── UnknownTimeZone          (LookupError)  not an IANA time zone name
     │   └── InvalidTerm              (ValueError)   start after end, cadence mismatch
     ├── InvalidField                 (ValueError)   a domain object field failed validation
@@ -47,6 +48,7 @@ __all__ = [
     "AllocationError",
     "AmountTypeError",
     "CurrencyMismatch",
+    "DateOutOfRange",
     "DateTypeError",
     "InvalidAmount",
     "InvalidField",
@@ -214,7 +216,7 @@ class NaiveDateTimeError(TimeError, ValueError):
 
 
 class DateTypeError(TimeError, TypeError):
-    """A value of the wrong type was given where a day or an instant is needed.
+    """A value of the wrong type was given to a day, instant or term operation.
 
     A ``datetime`` is refused where a day is expected: turn an instant into the
     policy's local day explicitly, with :func:`renewal_core.local_day`.
@@ -233,6 +235,18 @@ class DateTypeError(TimeError, TypeError):
         if expected == "a date" and given_type in {"datetime", "DateTime"}:
             hint = "; convert an instant with local_day(instant, tz) first"
         super().__init__(f"{parameter} must be {expected}, not {given_type}{hint}")
+
+
+class DateOutOfRange(TimeError, ValueError):
+    """A date computation would leave the calendar's range (years 1 to 9999).
+
+    Attributes:
+        reason: what was being computed, and from which dates.
+    """
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(f"date out of range: {reason}; check the dates and the term length")
 
 
 class UnknownTimeZone(TimeError, LookupError):
