@@ -250,18 +250,21 @@ class DateOutOfRange(TimeError, ValueError):
 
 
 class UnknownTimeZone(TimeError, LookupError):
-    """A time zone is not a known IANA time zone name.
+    """A time zone is not a policy time zone: an IANA time zone database name.
 
     Attributes:
         given: the name (or ``repr``) that was passed.
+        hint: what to pass instead.
     """
 
-    def __init__(self, given: str) -> None:
+    def __init__(
+        self,
+        given: str,
+        hint: str = "use an IANA name such as 'Asia/Shanghai' or 'Europe/Berlin'",
+    ) -> None:
         self.given = given
-        super().__init__(
-            f"unknown time zone {given}: use an IANA name such as 'Asia/Shanghai' or "
-            "'Europe/Berlin' (fixed UTC offsets are not policy time zones)"
-        )
+        self.hint = hint
+        super().__init__(f"unknown time zone {given}: {hint}")
 
 
 class InvalidTerm(TimeError, ValueError):
