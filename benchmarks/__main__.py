@@ -26,10 +26,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="few rounds: checks they run")
     parser.add_argument("-k", default="", help="run only benchmarks whose name contains this")
+    parser.add_argument(
+        "--strict", action="store_true", help="exit with status 1 when a target is missed"
+    )
     args = parser.parse_args(argv)
     results = [run(b, quick=args.quick) for b in _collect() if args.k in b.name]
     print(report(results))
-    return 0
+    missed = [r.name for r in results if not r.met]
+    if missed:
+        print(f"{len(missed)} of {len(results)} targets missed: {', '.join(missed)}")
+    return 1 if args.strict and missed else 0
 
 
 if __name__ == "__main__":

@@ -74,7 +74,7 @@ def _anniversaries_library() -> list[date]:
 
 
 def _anniversaries_floor() -> list[date]:
-    out = []
+    out: list[date] = []
     new = pendulum.Date
     for inception in _PLAIN_INCEPTIONS:
         year, month, day = inception.year, inception.month, inception.day

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import decimal
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -10,7 +11,13 @@ import pytest
 from babel import Locale
 
 from renewal_core import Money, format_day, format_money, format_number, parse_locale
-from renewal_core.errors import DateTypeError, RenewalError, UnknownLocale
+from renewal_core.errors import (
+    AmountTypeError,
+    DateTypeError,
+    InvalidAmount,
+    RenewalError,
+    UnknownLocale,
+)
 
 
 @pytest.mark.parametrize(
@@ -71,3 +78,42 @@ def test_format_day() -> None:
 def test_format_day_refuses_instants_and_strings(bad: object) -> None:
     with pytest.raises(DateTypeError):
         format_day(bad, "zh_CN")  # type: ignore[arg-type]
+
+
+def test_formatting_ignores_the_thread_decimal_context() -> None:
+    third = Money("100", "CNY") / 3
+    expected = "¥33." + "3" * (len(str(third.amount)) - 3)
+    huge = Money("1" + "0" * 40 + ".25", "CNY")
+    with decimal.localcontext() as ctx:
+        ctx.prec = 6
+        ctx.rounding = decimal.ROUND_DOWN
+        ctx.traps[decimal.Inexact] = True
+        assert format_money(third, "zh_CN") == expected
+        assert format_money(Money("1234567890.129", "CNY"), "zh_CN") == "¥1,234,567,890.129"
+        assert format_money(huge, "en_US").endswith(",000.25")
+        assert format_number(Decimal("1234567890.129"), "en_US") == "1,234,567,890.129"
+
+
+@pytest.mark.parametrize("bad", [0.1, True, "1.5"])
+def test_format_number_refuses_floats_bools_and_strings(bad: object) -> None:
+    with pytest.raises(AmountTypeError):
+        format_number(bad, "en_US")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("bad", [Decimal("NaN"), Decimal("Infinity")])
+def test_format_number_refuses_non_finite_numbers(bad: Decimal) -> None:
+    with pytest.raises(InvalidAmount):
+        format_number(bad, "en_US")
+
+
+def test_format_money_refuses_bare_numbers() -> None:
+    with pytest.raises(AmountTypeError, match="format_money takes a Money"):
+        format_money(Decimal("1.00"), "zh_CN")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("secret", ["王小明", "13812345678", "zhang.san@example.com"])
+def test_unknown_locale_messages_never_show_personal_data(secret: str) -> None:
+    with pytest.raises(UnknownLocale) as info:
+        parse_locale(secret)
+    assert secret not in str(info.value)
+    assert info.value.given == f"a string of {len(secret)} characters"

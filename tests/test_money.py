@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import decimal
+import enum
 import pickle
+from collections.abc import Callable
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -76,9 +78,27 @@ def test_accepts_decimal_int_and_plain_strings(
 def test_rejects_malformed_strings(given: str) -> None:
     with pytest.raises(InvalidAmount) as info:
         Money(given, "CNY")
-    assert repr(given) in str(info.value)
     assert "decimal string such as" in str(info.value)
-    assert info.value.given == repr(given)
+    # Shown only when short and shaped like a mistyped amount; otherwise described.
+    shaped = bool(given) and (
+        set(given) <= set("0123456789.,+-eE_ ") or (given.isascii() and given.isalpha())
+    )
+    expected = (
+        repr(given) if shaped and len(given) <= 8 else f"a string of {len(given)} characters"
+    )
+    assert info.value.given == expected
+    assert str(info.value).startswith(f"invalid amount {expected}: not a plain decimal number")
+
+
+@pytest.mark.parametrize(
+    "secret",
+    ["138-1234-5678", "11010119900307123X", "张三", "zhang.san@example.com", "1234 5678 90"],
+)
+def test_malformed_amount_messages_never_show_personal_data(secret: str) -> None:
+    with pytest.raises(InvalidAmount) as info:
+        Money(secret, "CNY")
+    assert secret not in str(info.value)
+    assert info.value.given == f"a string of {len(secret)} characters"
 
 
 @pytest.mark.parametrize(
@@ -568,3 +588,128 @@ def test_division_then_round_matches_decimal(m: Money) -> None:
     assume(m.amount != 0)
     expected = (m.amount / Decimal(7)).quantize(Decimal("0.01"), ROUND_HALF_UP)
     assert (m / 7).round().amount == expected
+
+
+# ---------------------------------------------------------------- edges found in review
+
+
+def test_amounts_never_print_in_exponent_notation() -> None:
+    assert repr(Money("100", "JPY") / Decimal("0.5")) == "Money('200', 'JPY')"
+    assert str(Money(Decimal("1E+3"), "CNY")) == "1000 CNY"
+    assert repr(Money.zero("CNY") * Decimal("0.00005")) == "Money('0.0000000', 'CNY')"
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: -Money.zero("CNY"),
+        lambda: Money("-0.001", "CNY").round(),
+        lambda: Money("-0.00", "CNY"),
+        lambda: Money(Decimal("-0"), "CNY"),
+        lambda: Money.zero("CNY") * -1,
+        lambda: Money.zero("CNY") * Decimal("-2.5"),
+        lambda: Money.zero("CNY") / -3,
+    ],
+)
+def test_zero_is_never_negative(make: Callable[[], Money]) -> None:
+    m = make()
+    assert m.is_zero()
+    assert not m.amount.is_signed()
+    assert not str(m).startswith("-")
+
+
+def test_amounts_out_of_range_are_refused() -> None:
+    with pytest.raises(InvalidAmount, match="out of range"):
+        Money(Decimal("1E+10001"), "CNY")
+    with pytest.raises(InvalidAmount, match="out of range"):
+        Money(Decimal("1E-10001"), "CNY")
+    with pytest.raises(InvalidAmount, match="out of range"):
+        (Money("1", "CNY") * Decimal("1E+10001")).round()  # factors are checked lazily
+    with pytest.raises(InvalidAmount, match="out of range"):
+        Money("1.00", "CNY").allocate([Decimal("1E-100000000"), 1])
+    assert Money(Decimal("1E+10000"), "CNY").amount == Decimal("1E+10000")
+
+
+def test_large_quotients_keep_their_cents() -> None:
+    big = Money("123456789012345678901234567890123.45", "CNY")
+    assert (big / 1).amount == Decimal("123456789012345678901234567890123.45")
+    quotient = (big / 3).amount
+    assert quotient == Decimal("41152263004115226300411522630041.15")  # /3 is exact here
+    third = (Money("1000000000000000000000000000000.00", "CNY") / 3).amount
+    fraction = str(third).split(".")[1]
+    assert len(fraction) >= 28
+    assert set(fraction) == {"3"}
+
+
+def test_str_subclass_currencies_are_stored_as_plain_text() -> None:
+    class Currency(enum.StrEnum):
+        CNY = "CNY"
+
+    m = Money("1", Currency.CNY)
+    assert type(m.currency) is str
+    assert m == Money("1", "CNY")
+
+
+def test_float_hints_fit_the_operation() -> None:
+    with pytest.raises(AmountTypeError) as info:
+        Money("1", "CNY") * 0.5  # type: ignore[operator]
+    assert str(info.value).endswith("(floats are inexact; write Decimal('0.1'))")
+    with pytest.raises(AmountTypeError) as info:
+        Money("1", "CNY").split(2.0)  # type: ignore[arg-type]
+    assert str(info.value) == "split takes an int, not float"
+
+
+def test_zero_and_minor_units_overrides() -> None:
+    assert repr(Money.zero("IQD", minor_units=3)) == "Money('0.000', 'IQD')"
+    with pytest.raises(AllocationError, match=r"^cannot convert to minor units: "):
+        Money("1.234", "CNY").to_minor_units()
+    with pytest.raises(AllocationError, match=r"^cannot split: "):
+        Money("1.234", "CNY").split(2)
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False, places=None), currencies())
+def test_equal_amounts_hash_alike_whatever_their_exponent(value: Decimal, code: str) -> None:
+    assume(value.is_finite() and abs(value.adjusted()) < 1000)
+    a = Money(value, code)
+    b = Money(
+        value.normalize(decimal.Context(prec=decimal.MAX_PREC)) if value else Decimal(0), code
+    )
+    sign, digits, exponent = value.as_tuple()
+    padded = Decimal((sign, (*digits, 0, 0, 0), int(exponent) - 3))  # same value, 3 more zeros
+    c = Money(padded, code)
+    assert a == b == c
+    assert hash(a) == hash(b) == hash(c)
+
+
+def _reference_round(value: Fraction, mode: str) -> int:
+    """Round a fraction to an integer under each decimal mode, written from the spec."""
+    sign = -1 if value < 0 else 1
+    magnitude = abs(value)
+    floor = int(magnitude)  # magnitude >= 0: int() is floor
+    rest = magnitude - floor
+    half = Fraction(1, 2)
+    if mode == ROUND_DOWN:
+        up = False
+    elif mode == decimal.ROUND_UP:
+        up = rest > 0
+    elif mode == decimal.ROUND_CEILING:
+        up = rest > 0 and sign > 0
+    elif mode == decimal.ROUND_FLOOR:
+        up = rest > 0 and sign < 0
+    elif mode == ROUND_HALF_UP:
+        up = rest >= half
+    elif mode == decimal.ROUND_HALF_DOWN:
+        up = rest > half
+    elif mode == ROUND_HALF_EVEN:
+        up = rest > half or (rest == half and floor % 2 == 1)
+    else:  # ROUND_05UP: away from zero only if the last digit kept is 0 or 5
+        up = rest > 0 and floor % 10 in (0, 5)
+    return sign * (floor + (1 if up else 0))
+
+
+@given(money(extra_places=3), st.sampled_from(sorted(ROUNDING_MODES)))
+def test_rounding_matches_an_independent_reference(m: Money, mode: str) -> None:
+    places = minor_units(m.currency)
+    scaled = Fraction(m.amount) * 10**places
+    expected = Fraction(_reference_round(scaled, mode), 10**places)
+    assert Fraction(m.round(mode).amount) == expected

@@ -9,7 +9,7 @@ from typing import Any
 import attrs
 import pendulum
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from renewal_core import (
@@ -29,7 +29,7 @@ from renewal_core import (
     make_converter,
     to_json,
 )
-from renewal_core.errors import RenewalError, SerializationError
+from renewal_core.errors import NaiveDateTimeError, RenewalError, SerializationError
 from renewal_core.testing import (
     claim_records,
     coverages,
@@ -118,8 +118,9 @@ def test_instants_carry_their_offset() -> None:
 
 
 def _problems(cls: type[Any], payload: object) -> list[str]:
+    text = payload if isinstance(payload, str | bytes) else json.dumps(payload)
     with pytest.raises(SerializationError) as info:
-        from_json(cls, json.dumps(payload) if not isinstance(payload, str) else payload)
+        from_json(cls, text)
     error = info.value
     assert isinstance(error, RenewalError)
     assert isinstance(error, ValueError)
@@ -143,12 +144,22 @@ def _problems(cls: type[Any], payload: object) -> list[str]:
         ),
         ("[1, 2]", "expected a JSON object @ $"),
         ('"1.00 CNY"', "expected a JSON object @ $"),
-        ("NaN", "NaN is not a number"),
-        ('{"amount": Infinity, "currency": "CNY"}', "Infinity is not a number"),
+        ("NaN", "expected a JSON object @ $"),
+        (
+            '{"amount": Infinity, "currency": "CNY"}',
+            "got the non-finite number Infinity @ $.amount",
+        ),
+        (
+            '{"amount": "1.00", "amount": "999.00", "currency": "CNY"}',
+            'the key "amount" appears twice',
+        ),
+        (b'{"amount": "1.00", "currency": "CNY"\xff}', "not UTF-8 text"),
+        ('\ufeff{"amount": "1.00", "currency": "CNY"}', "not valid JSON"),
+        ('{"amount": ' + "9" * 5000 + ', "currency": "CNY"}', "a number is too long to read"),
         ("{", "not valid JSON"),
     ],
 )
-def test_money_is_read_strictly(payload: str, problem: str) -> None:
+def test_money_is_read_strictly(payload: str | bytes, problem: str) -> None:
     problems = _problems(Money, payload)
     assert any(problem in p for p in problems), problems
 
@@ -167,7 +178,9 @@ def _policy_json() -> dict[str, Any]:
         holder=holder,
         line_of_business=LineOfBusiness.AUTO,
         product_code="AUTO-COMM",
-        term=PolicyTerm.annual(pendulum.date(2025, 1, 1), "Asia/Shanghai"),
+        term=PolicyTerm.annual(
+            pendulum.date(2025, 1, 1), "Asia/Shanghai", inception=pendulum.date(2020, 1, 1)
+        ),
         status=PolicyStatus.ACTIVE,
         premium=Money("3102.50", "CNY"),
         sales_channel=Channel.AGENT,
@@ -237,7 +250,11 @@ def test_days_are_read_strictly(value: object, problem: str) -> None:
     ("value", "problem"),
     [
         ("2025-01-01T08:00:00", "no UTC offset"),
-        ("yesterday", "not one"),
+        ("yesterday", "extended format, at most 6 decimals"),
+        ("2025-01-01T08:00:00.1234567+08:00", "at most 6 decimals"),
+        ("2025-01-01T08:00:00+08:00:30", "at most 6 decimals"),
+        ("2025-W01-1T08:00:00+08:00", "at most 6 decimals"),
+        ("2025-02-30T08:00:00+08:00", "not a real date and time"),
         (1735689600, "got a JSON number"),
     ],
 )
@@ -322,3 +339,30 @@ def test_custom_converters_serialize_user_classes() -> None:
 def test_renewal_cadence_round_trips() -> None:
     cadence = RenewalCadence(pendulum.date(2024, 2, 29), 12, MonthEndRule.NEXT_DAY)
     assert from_json(RenewalCadence, to_json(cadence)) == cadence
+
+
+def test_non_text_input_is_refused() -> None:
+    with pytest.raises(SerializationError, match="expected JSON text"):
+        from_json(Money, None)  # type: ignore[arg-type]
+
+
+def test_bytes_are_read_as_utf8() -> None:
+    assert from_json(Money, b'{"amount": "1.00", "currency": "CNY"}') == Money("1", "CNY")
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False), currencies())
+def test_any_finite_amount_round_trips(value: Decimal, code: str) -> None:
+    assume(abs(value.adjusted()) < 1000 and abs(int(value.as_tuple().exponent)) < 1000)
+    m = Money(value, code)
+    assert from_json(Money, to_json(m)) == m
+    assert "E" not in json.loads(to_json(m))["amount"]
+
+
+def test_naive_instants_are_not_written() -> None:
+    @attrs.frozen
+    class Stamp:
+        at: pendulum.DateTime
+
+    naive = pendulum.naive(2025, 1, 1, 8)
+    with pytest.raises(NaiveDateTimeError):
+        to_json(Stamp(naive), converter=make_converter())

@@ -26,8 +26,10 @@ from renewal_core.model import (
     PolicyStatus,
 )
 from renewal_core.money import (
+    AMOUNT_DIGITS_LIMIT,
     DEFAULT_ROUNDING,
     DIVISION_DIGITS,
+    DIVISION_FRACTION_DIGITS,
     ROUNDING_MODES,
     Money,
     is_plain_decimal,
@@ -48,8 +50,10 @@ from renewal_core.serialization import from_json, make_converter, to_json
 __version__ = "0.1.0"
 
 __all__ = [
+    "AMOUNT_DIGITS_LIMIT",
     "DEFAULT_ROUNDING",
     "DIVISION_DIGITS",
+    "DIVISION_FRACTION_DIGITS",
     "ROUNDING_MODES",
     "Channel",
     "ClaimRecord",

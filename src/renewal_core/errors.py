@@ -42,6 +42,7 @@ CNY USD
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 __all__ = [
@@ -70,6 +71,21 @@ class RenewalError(Exception):
     """Root of every error raised on purpose by ``renewal_core``."""
 
 
+def _shown(value: object, safe: re.Pattern[str], *, max_length: int = 40) -> str:
+    """How an error message may show a refused value without leaking personal data.
+
+    A short string of the shape a valid value would have (a currency code, a zone
+    name) is shown as its ``repr``; any other string is described by its length only,
+    since a host that maps the wrong column may have put a phone number, an ID
+    number or a name there. Values of other types are described by their type.
+    """
+    if isinstance(value, str):
+        if len(value) <= max_length and safe.fullmatch(value):
+            return repr(str(value))
+        return f"a string of {len(value)} characters"
+    return f"a value of type {type(value).__name__}"
+
+
 # --------------------------------------------------------------------------- money
 
 
@@ -78,20 +94,25 @@ class MoneyError(RenewalError):
 
 
 class InvalidAmount(MoneyError, ValueError):
-    """An amount is NaN, infinite, or a string that is not a plain decimal number.
+    """An amount or factor is NaN, infinite, out of range, or a malformed string.
 
     Attributes:
-        given: ``repr`` of the value that was passed.
+        given: the value as the message shows it (a long or unusual string is
+            described, not shown, in case it is personal data).
         reason: what is wrong with it.
+        expected: what to pass instead.
     """
 
-    def __init__(self, given: str, reason: str) -> None:
+    def __init__(
+        self,
+        given: str,
+        reason: str,
+        expected: str = "a Decimal, an int or a decimal string such as '1234.50'",
+    ) -> None:
         self.given = given
         self.reason = reason
-        super().__init__(
-            f"invalid amount {given}: {reason}; pass a Decimal, an int or a decimal "
-            "string such as '1234.50'"
-        )
+        self.expected = expected
+        super().__init__(f"invalid amount {given}: {reason}; pass {expected}")
 
 
 class AmountTypeError(MoneyError, TypeError):
@@ -111,8 +132,11 @@ class AmountTypeError(MoneyError, TypeError):
         self.expected = expected
         self.operation = operation
         hint = ""
-        if given_type == "float":
-            hint = " (floats are inexact; write Decimal('0.1') or the string '0.1')"
+        if given_type == "float" and "Decimal" in expected:
+            instead = (
+                "Decimal('0.1') or the string '0.1'" if "string" in expected else "Decimal('0.1')"
+            )
+            hint = f" (floats are inexact; write {instead})"
         super().__init__(f"{operation} takes {expected}, not {given_type}{hint}")
 
 
@@ -120,7 +144,9 @@ class UnknownCurrency(MoneyError, LookupError):
     """A currency code is not an ISO 4217 code known to CLDR.
 
     Attributes:
-        code: the code that was passed (``repr`` of it when it was not a string).
+        code: the code as the message shows it: its ``repr`` when it looks like a
+            code, otherwise a description (it may be personal data in the wrong
+            place).
     """
 
     def __init__(self, code: str) -> None:
@@ -181,16 +207,19 @@ class MoneyDivisionByZero(MoneyError, ZeroDivisionError):
 class AllocationError(MoneyError, ValueError):
     """An amount cannot be allocated as asked.
 
-    Raised for an amount finer than its currency's minor unit, for no ratios, for
-    ratios that are all zero, and for negative ratios.
+    Raised for an amount finer than its currency's minor unit (by ``allocate``,
+    ``split`` and ``to_minor_units``), for no ratios, for ratios that are all zero,
+    and for negative ratios.
 
     Attributes:
         reason: what is wrong.
+        operation: the operation that was refused.
     """
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, operation: str = "allocate") -> None:
         self.reason = reason
-        super().__init__(f"cannot allocate: {reason}")
+        self.operation = operation
+        super().__init__(f"cannot {operation}: {reason}")
 
 
 # --------------------------------------------------------------------------- time
@@ -219,7 +248,7 @@ class DateTypeError(TimeError, TypeError):
     """A value of the wrong type was given to a day, instant or term operation.
 
     A ``datetime`` is refused where a day is expected: turn an instant into the
-    policy's local day explicitly, with :func:`renewal_core.local_day`.
+    policy's local day explicitly, with :func:`renewal_core.periods.local_day`.
 
     Attributes:
         given_type: name of the type that was passed.
@@ -305,7 +334,9 @@ class UnknownLocale(RenewalError, LookupError):
     """A locale identifier that babel cannot parse or does not know.
 
     Attributes:
-        given: the identifier that was passed.
+        given: the identifier as the message shows it: its ``repr`` when it looks
+            like a locale identifier, otherwise a description (it may be personal
+            data in the wrong place).
     """
 
     def __init__(self, given: str) -> None:

@@ -5,7 +5,7 @@ Parsed locales are cached, because parsing one costs far more than formatting.
 
 Formatting never rounds: an amount finer than its currency's minor unit is shown
 with all of its digits, so a display can never hide an unrounded figure. Round with
-:meth:`renewal_core.Money.round` first when that is what you mean to show.
+:meth:`renewal_core.money.Money.round` first when that is what you mean to show.
 
 >>> from renewal_core import Money, format_money
 >>> format_money(Money("1234567.5", "CNY"), "zh_CN")
@@ -18,7 +18,9 @@ with all of its digits, so a display can never hide an unrounded figure. Round w
 
 from __future__ import annotations
 
+import decimal
 import functools
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Literal
@@ -27,11 +29,14 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 
-from renewal_core.errors import UnknownLocale
+from renewal_core.errors import AmountTypeError, InvalidAmount, UnknownLocale, _shown
 from renewal_core.money import Money
 from renewal_core.periods import _check_day
 
 __all__ = ["format_day", "format_money", "format_number", "parse_locale"]
+
+# Refused locale identifiers that messages may show as they are (see errors._shown).
+_LOCALE_SHAPE = re.compile(r"[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{1,8}){0,3}")
 
 
 @functools.lru_cache(maxsize=256)
@@ -39,7 +44,7 @@ def _parse(identifier: str) -> Locale:
     try:
         return Locale.parse(identifier)
     except (ValueError, TypeError, UnknownLocaleError) as error:
-        raise UnknownLocale(repr(identifier)) from error
+        raise UnknownLocale(_shown(identifier, _LOCALE_SHAPE)) from error
 
 
 def parse_locale(locale: str | Locale) -> Locale:
@@ -54,8 +59,17 @@ def parse_locale(locale: str | Locale) -> Locale:
     if isinstance(locale, Locale):
         return locale
     if not isinstance(locale, str):
-        raise UnknownLocale(repr(locale))
+        raise UnknownLocale(_shown(locale, _LOCALE_SHAPE))
     return _parse(locale)
+
+
+def _exact_context(number: Decimal) -> decimal.Context:
+    # babel computes in the thread's decimal context; give it one wide enough for
+    # every digit of the number, so nothing the caller set can round the display.
+    digits = len(number.as_tuple().digits) + abs(number.adjusted()) + 10
+    return decimal.Context(
+        prec=max(28, digits), Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN, traps=[]
+    )
 
 
 def format_money(money: Money, locale: str | Locale) -> str:
@@ -69,9 +83,13 @@ def format_money(money: Money, locale: str | Locale) -> str:
     >>> format_money(Money("1500", "JPY"), "ja_JP")
     '￥1,500'
     """
-    return format_currency(
-        money.amount, money.currency, locale=parse_locale(locale), decimal_quantization=False
-    )
+    if not isinstance(money, Money):
+        raise AmountTypeError(type(money).__name__, "a Money", "format_money")
+    amount = money.amount
+    with decimal.localcontext(_exact_context(amount)):
+        return format_currency(
+            amount, money.currency, locale=parse_locale(locale), decimal_quantization=False
+        )
 
 
 def format_number(number: Decimal | int, locale: str | Locale) -> str:
@@ -80,7 +98,13 @@ def format_number(number: Decimal | int, locale: str | Locale) -> str:
     >>> format_number(Decimal("1234.5678"), "de_DE")
     '1.234,5678'
     """
-    return format_decimal(number, locale=parse_locale(locale), decimal_quantization=False)
+    if isinstance(number, bool) or not isinstance(number, Decimal | int):
+        raise AmountTypeError(type(number).__name__, "a Decimal or an int", "format_number")
+    value = Decimal(number)
+    if not value.is_finite():
+        raise InvalidAmount(repr(number), "not a finite number", "a finite Decimal or an int")
+    with decimal.localcontext(_exact_context(value)):
+        return format_decimal(value, locale=parse_locale(locale), decimal_quantization=False)
 
 
 def format_day(

@@ -61,11 +61,14 @@ from renewal_core.errors import (
     InvalidRounding,
     MoneyDivisionByZero,
     UnknownCurrency,
+    _shown,
 )
 
 __all__ = [
+    "AMOUNT_DIGITS_LIMIT",
     "DEFAULT_ROUNDING",
     "DIVISION_DIGITS",
+    "DIVISION_FRACTION_DIGITS",
     "ROUNDING_MODES",
     "Money",
     "is_plain_decimal",
@@ -73,7 +76,7 @@ __all__ = [
 ]
 
 DEFAULT_ROUNDING: Final = ROUND_HALF_UP
-"""The rounding mode used when none is named: half up, ties away from zero."""
+"""The rounding mode used when none is named (half up, ties away from zero)."""
 
 ROUNDING_MODES: Final = frozenset(
     {
@@ -87,10 +90,27 @@ ROUNDING_MODES: Final = frozenset(
         ROUND_UP,
     }
 )
-"""The rounding modes :meth:`Money.round` accepts: the eight of :mod:`decimal`."""
+"""The rounding modes :meth:`Money.round` accepts, the eight of :mod:`decimal`."""
 
 DIVISION_DIGITS: Final = 34
-"""Significant digits kept by ``Money / n`` (as IEEE 754 decimal128), half-even."""
+"""Significant digits kept by ``Money / n`` (as IEEE 754 decimal128), half-even.
+
+A quotient of 10**6 or more keeps more: always at least
+:data:`DIVISION_FRACTION_DIGITS` digits after the decimal point.
+"""
+
+DIVISION_FRACTION_DIGITS: Final = 28
+"""Digits after the decimal point that ``Money / n`` always keeps, at the least."""
+
+AMOUNT_DIGITS_LIMIT: Final = 10_000
+"""Amounts, factors and ratios must lie within ``10**±AMOUNT_DIGITS_LIMIT``.
+
+The bound keeps every operation fast and inside the decimal module's range: an
+amount of ``1E+100000000`` would make allocation build a hundred-million-digit
+integer. No real amount comes near it. New amounts and ratios are checked when they
+are made; a product is checked when it is rounded, allocated or split (checking
+every multiplication would slow the hot path for no real case).
+"""
 
 _MAX_MINOR_UNITS: Final = 18
 
@@ -119,14 +139,22 @@ _QUANTIZE: Final = decimal.Context(
 _add = _EXACT.add
 _subtract = _EXACT.subtract
 _multiply = _EXACT.multiply
-_divide = _DIVIDE.divide
+_division_contexts: dict[int, decimal.Context] = {DIVISION_DIGITS: _DIVIDE}
 _UNITS: Final = tuple(Decimal(1).scaleb(-n) for n in range(_MAX_MINOR_UNITS + 1))
 _ZERO: Final = Decimal(0)
 
 _PLAIN_DECIMAL: Final = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
+# Refused values that an error message may show as they are: short, and shaped like
+# what was meant (a currency code; an amount typed with an exponent or separators).
+# Anything else is described by its length only: it may be personal data.
+_CODE_SHAPE: Final = re.compile(r"[A-Za-z]{1,4}")
+_AMOUNT_SHAPE: Final = re.compile(r"[0-9.,+\-eE_ ]+|[A-Za-z]+")
+_AMOUNT_SHOWN_LENGTH: Final = 8
 
 _AMOUNT_TYPES: Final = "a Decimal, an int or a decimal string"
 _FACTOR_TYPES: Final = "a Decimal or an int"
+_AMOUNT_EXPECTED: Final = "a Decimal, an int or a decimal string such as '1234.50'"
+_FACTOR_EXPECTED: Final = "a finite Decimal or an int"
 
 
 @functools.cache
@@ -155,9 +183,12 @@ def _unit_of(currency: str) -> Decimal:
 
 
 def _check_currency(currency: object) -> str:
-    if type(currency) is not str or currency not in _known_currencies():
-        raise UnknownCurrency(repr(currency))
-    return currency
+    if type(currency) is str:
+        if currency in _known_currencies():
+            return currency
+    elif isinstance(currency, str) and currency in _known_currencies():
+        return str.__str__(currency)  # a StrEnum member or other str subclass: its text
+    raise UnknownCurrency(_shown(currency, _CODE_SHAPE))
 
 
 def minor_units(currency: str) -> int:
@@ -206,32 +237,45 @@ def is_plain_decimal(text: str) -> bool:
     return _PLAIN_DECIMAL.fullmatch(text) is not None
 
 
+def _in_range(number: Decimal, given: object, expected: str) -> Decimal:
+    # Finite, within 10**±AMOUNT_DIGITS_LIMIT, and never negative zero.
+    if not number.is_finite():
+        raise InvalidAmount(repr(given), "not a finite number", expected)
+    if number:
+        if not -AMOUNT_DIGITS_LIMIT <= int(number.as_tuple().exponent) <= AMOUNT_DIGITS_LIMIT or (
+            abs(number.adjusted()) > AMOUNT_DIGITS_LIMIT
+        ):
+            raise InvalidAmount(
+                f"with exponent {number.adjusted()}",
+                f"out of range: amounts, factors and ratios lie within 10**±{AMOUNT_DIGITS_LIMIT}",
+                expected,
+            )
+        return number
+    return number.copy_abs() if number.is_signed() else number
+
+
 def _to_amount(value: object) -> Decimal:
     if isinstance(value, str):
         if not is_plain_decimal(value):
             raise InvalidAmount(
-                repr(value),
+                _shown(value, _AMOUNT_SHAPE, max_length=_AMOUNT_SHOWN_LENGTH),
                 "not a plain decimal number (digits with an optional sign and decimal "
                 "point; no exponent, spaces or thousands separators)",
             )
-        return Decimal(str(value))
+        return _in_range(Decimal(value), value, _AMOUNT_EXPECTED)
     if isinstance(value, bool) or not isinstance(value, Decimal | int):
         raise AmountTypeError(type(value).__name__, _AMOUNT_TYPES, "Money")
     if isinstance(value, int):
-        return Decimal(int(value))
-    if not value.is_finite():
-        raise InvalidAmount(repr(value), "not a finite number")
-    return value if type(value) is Decimal else Decimal(value)
+        return _in_range(Decimal(int(value)), value, _AMOUNT_EXPECTED)
+    return _in_range(value if type(value) is Decimal else Decimal(value), value, _AMOUNT_EXPECTED)
 
 
 def _to_factor(value: object, operation: str) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, Decimal | int):
         raise AmountTypeError(type(value).__name__, _FACTOR_TYPES, operation)
     if isinstance(value, int):
-        return Decimal(int(value))
-    if not value.is_finite():
-        raise InvalidAmount(repr(value), f"{operation} needs a finite number")
-    return value
+        return _in_range(Decimal(int(value)), value, _FACTOR_EXPECTED)
+    return _in_range(value if type(value) is Decimal else Decimal(value), value, _FACTOR_EXPECTED)
 
 
 @attrs.frozen(slots=True, init=False, repr=False, order=False)
@@ -272,14 +316,14 @@ not float (floats are inexact; write Decimal('0.1') or the string '0.1')
     # ------------------------------------------------------------------ constructors
 
     @classmethod
-    def zero(cls, currency: str) -> Money:
+    def zero(cls, currency: str, *, minor_units: int | None = None) -> Money:
         """Return zero in ``currency``, with the currency's decimals.
 
-        >>> Money.zero("CNY"), Money.zero("JPY")
-        (Money('0.00', 'CNY'), Money('0', 'JPY'))
+        >>> Money.zero("CNY"), Money.zero("JPY"), Money.zero("IQD", minor_units=3)
+        (Money('0.00', 'CNY'), Money('0', 'JPY'), Money('0.000', 'IQD'))
         """
         code = _check_currency(currency)
-        return _make(_from_units(0, _cldr_minor_units(code)), code)
+        return _make(_from_units(0, _units_for(code, minor_units)), code)
 
     @classmethod
     def from_minor_units(
@@ -308,7 +352,7 @@ not float (floats are inexact; write Decimal('0.1') or the string '0.1')
         Raises:
             AllocationError: the amount is finer than the minor unit; round it first.
         """
-        return _whole_units(self, _units_for(self.currency, minor_units), "to_minor_units")
+        return _whole_units(self, _units_for(self.currency, minor_units), "convert to minor units")
 
     def is_zero(self) -> bool:
         """Whether the amount is zero."""
@@ -347,7 +391,11 @@ not float (floats are inexact; write Decimal('0.1') or the string '0.1')
             unit = _UNIT_OF.get(currency) or _unit_of(currency)
         else:
             unit = _UNITS[_check_minor_units(minor_units)]
-        return _make(self.amount.quantize(unit, rounding, _QUANTIZE), currency)
+        amount = self.amount
+        if amount.adjusted() > AMOUNT_DIGITS_LIMIT:
+            _in_range(amount, amount, _FACTOR_EXPECTED)  # raises: the result is too large
+        rounded = amount.quantize(unit, rounding, _QUANTIZE)
+        return _make(rounded if rounded else rounded.copy_abs(), currency)  # no -0.00
 
     # ------------------------------------------------------------------ allocation
 
@@ -463,11 +511,12 @@ Money('83.34', 'CNY'), Money('83.33', 'CNY'))
         return _refuse_bare(other, "Money subtraction")
 
     def __mul__(self, factor: Decimal | int) -> Money:
-        if factor.__class__ is Decimal and factor.is_finite():
-            return _make(_multiply(self.amount, factor), self.currency)
-        return _make(
-            _multiply(self.amount, _to_factor(factor, "Money multiplication")), self.currency
-        )
+        if factor.__class__ is not Decimal or not factor.is_finite():
+            factor = _to_factor(factor, "Money multiplication")
+        product = _multiply(self.amount, factor)
+        if not product:
+            product = product.copy_abs()  # never negative zero
+        return _make(product, self.currency)
 
     __rmul__ = __mul__
 
@@ -475,10 +524,14 @@ Money('83.34', 'CNY'), Money('83.33', 'CNY'))
         value = _to_factor(divisor, "Money division")
         if not value:
             raise MoneyDivisionByZero(str(self))
-        return _make(_divide(self.amount, value), self.currency)
+        amount = self.amount
+        if not amount:
+            return _make(amount, self.currency)
+        return _make(_divide(amount, value), self.currency)
 
     def __neg__(self) -> Money:
-        return _make(self.amount.copy_negate(), self.currency)
+        amount = self.amount
+        return _make(amount.copy_negate() if amount else amount, self.currency)
 
     def __pos__(self) -> Money:
         return self
@@ -514,11 +567,11 @@ Money('83.34', 'CNY'), Money('83.33', 'CNY'))
     # ------------------------------------------------------------------ text
 
     def __repr__(self) -> str:
-        return f"Money('{self.amount}', '{self.currency}')"
+        return f"Money('{self.amount:f}', '{self.currency}')"
 
     def __str__(self) -> str:
-        """``"1234.50 CNY"``; for display to people use :func:`format_money`."""
-        return f"{self.amount} {self.currency}"
+        """``"1234.50 CNY"``, never in exponent notation; for people use ``format_money``."""
+        return f"{self.amount:f} {self.currency}"
 
 
 _set_amount = Money.__dict__["amount"].__set__
@@ -541,13 +594,29 @@ def _from_units(units: int, decimals: int) -> Decimal:
 
 def _whole_units(money: Money, decimals: int, operation: str) -> int:
     scaled = money.amount.scaleb(decimals, _EXACT)
+    if scaled.adjusted() > AMOUNT_DIGITS_LIMIT:
+        raise InvalidAmount(f"with exponent {money.amount.adjusted()}", "too large to split")
     whole = int(scaled)
-    if scaled != whole:
+    if whole != scaled:
         raise AllocationError(
-            f"{operation} needs an amount in whole minor units, and {money} is finer than "
-            f"{decimals} decimals; round it first with .round()"
+            f"it needs an amount in whole minor units, and {money} is finer than "
+            f"{decimals} decimals; round it first with .round()",
+            operation,
         )
     return whole
+
+
+def _divide(amount: Decimal, divisor: Decimal) -> Decimal:
+    # DIVISION_DIGITS significant digits, and at least DIVISION_FRACTION_DIGITS after
+    # the point: a large quotient gets a wider context (made once per width).
+    digits = amount.adjusted() - divisor.adjusted() + 2 + DIVISION_FRACTION_DIGITS
+    if digits <= DIVISION_DIGITS:
+        return _DIVIDE.divide(amount, divisor)
+    context = _division_contexts.get(digits)
+    if context is None:
+        context = _division_contexts[digits] = _DIVIDE.copy()
+        context.prec = digits
+    return context.divide(amount, divisor)
 
 
 def _weights(ratios: Iterable[Decimal | int]) -> list[int]:
@@ -561,6 +630,7 @@ def _weights(ratios: Iterable[Decimal | int]) -> list[int]:
         if isinstance(value, Decimal):
             if not value.is_finite():
                 raise AllocationError(f"ratio {value!r} is not a finite number")
+            _in_range(value, value, "ratios that lie within the same range, scaled alike")
             exponent = min(exponent, int(value.as_tuple().exponent))
         if value < 0:
             raise AllocationError(f"ratio {value!r} is negative; ratios must be 0 or more")

@@ -95,10 +95,10 @@ class MonthEndRule(enum.Enum):
     """
 
     CLAMP = "clamp"
-    """The last day of the target month: 31 January + 1 month is 28 or 29 February."""
+    """Use the last day of the target month (31 January + 1 month is 28 or 29 February)."""
 
     NEXT_DAY = "next_day"
-    """The first day of the following month: 29 February + 12 months is 1 March."""
+    """Use the first day of the following month (29 February + 12 months is 1 March)."""
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}.{self.name}"
@@ -950,7 +950,7 @@ class PolicyTerm:
 
     @property
     def start_instant(self) -> pendulum.DateTime:
-        """The instant cover starts: 00:00 on ``start`` in ``tz``.
+        """The instant cover starts, 00:00 on ``start`` in ``tz``.
 
         When 00:00 does not exist locally (clocks jump forward at midnight), the
         first instant of the day; when it happens twice, the first of the two.
@@ -962,7 +962,7 @@ class PolicyTerm:
 
     @property
     def end_instant(self) -> pendulum.DateTime:
-        """The instant cover ends: 24:00 on ``end``, i.e. 00:00 on the next day.
+        """The instant cover ends, 24:00 on ``end`` (00:00 on the next day).
 
         Cover ends just before this instant. Like :attr:`start_instant`, it is the
         first instant of a day, so the end of one term is the start of the next.

@@ -1,7 +1,7 @@
 """JSON for every public domain type, strict in both directions (cattrs).
 
-:func:`to_json` and :func:`from_json` round-trip :class:`~renewal_core.Money`,
-:class:`~renewal_core.PolicyTerm`, the model classes and enums. The JSON shapes are:
+:func:`to_json` and :func:`from_json` round-trip :class:`~renewal_core.money.Money`,
+:class:`~renewal_core.periods.PolicyTerm`, the model classes and enums. The JSON shapes are:
 
 * ``Decimal``: a string (``"1234.50"``), never a JSON number, so no float ever
   touches an amount;
@@ -53,7 +53,13 @@ from cattrs.errors import (
 )
 from cattrs.v import format_exception
 
-from renewal_core.errors import InvalidField, RenewalError, SerializationError, UnknownCurrency
+from renewal_core.errors import (
+    InvalidField,
+    NaiveDateTimeError,
+    RenewalError,
+    SerializationError,
+    UnknownCurrency,
+)
 from renewal_core.money import is_plain_decimal
 from renewal_core.periods import time_zone
 
@@ -62,6 +68,10 @@ __all__ = ["from_json", "make_converter", "to_json"]
 T = TypeVar("T")
 
 _DAY: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_INSTANT: Final = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?"
+    r"(?P<offset>Z|[+-][0-9]{2}:[0-9]{2})?"
+)
 
 
 class _Refused(ValueError):
@@ -72,6 +82,8 @@ def _describe(value: object) -> str:
     # The kind of JSON value found, never the value itself: a misplaced field may
     # hold personal data (a phone number where an amount belongs), and error
     # messages must not carry it.
+    if isinstance(value, _NonFinite):
+        return f"the non-finite number {value.name}"
     if isinstance(value, bool):
         return "a JSON boolean"
     if value is None:
@@ -101,6 +113,10 @@ def _structure_bool(value: object, _: type) -> bool:
     return value
 
 
+def _unstructure_decimal(value: Decimal) -> str:
+    return format(value, "f")  # plain digits, never exponent notation
+
+
 def _structure_decimal(value: object, _: type) -> Decimal:
     if not isinstance(value, str) or not is_plain_decimal(value):
         raise _Refused(f'expected a decimal string such as "1234.50", got {_describe(value)}')
@@ -119,21 +135,25 @@ def _structure_date(value: object, _: type) -> pendulum.Date:
 
 
 def _structure_datetime(value: object, _: type) -> pendulum.DateTime:
+    expected = 'expected an ISO 8601 instant such as "2025-01-01T08:00:00.5+08:00"'
     if not isinstance(value, str):
-        raise _Refused(
-            f'expected an ISO 8601 instant such as "2025-01-01T08:00:00+08:00", '
-            f"got {_describe(value)}"
-        )
+        raise _Refused(f"{expected}, got {_describe(value)}")
+    shape = _INSTANT.fullmatch(value)
+    if shape is None:
+        raise _Refused(f"{expected} (extended format, at most 6 decimals), got {_describe(value)}")
+    if shape["offset"] is None:
+        raise _Refused("the instant has no UTC offset; instants must carry one, such as +08:00")
     try:
         instant = _dt.datetime.fromisoformat(value)
     except ValueError:
-        raise _Refused(
-            'expected an ISO 8601 instant such as "2025-01-01T08:00:00+08:00", got a string '
-            "that is not one"
-        ) from None
-    if instant.tzinfo is None or instant.utcoffset() is None:
-        raise _Refused("the instant has no UTC offset; instants must carry one, such as +08:00")
+        raise _Refused(f"{expected}, got a string that is not a real date and time") from None
     return pendulum.instance(instant)
+
+
+def _unstructure_datetime(value: _dt.datetime) -> str:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise NaiveDateTimeError(value.isoformat())
+    return value.isoformat()
 
 
 def _structure_time_zone(value: object, _: type) -> pendulum.Timezone:
@@ -173,11 +193,11 @@ def make_converter() -> cattrs.Converter:
     converter.register_structure_hook(int, _structure_int)
     converter.register_structure_hook(bool, _structure_bool)
     converter.register_structure_hook(Decimal, _structure_decimal)
-    converter.register_unstructure_hook(Decimal, str)
+    converter.register_unstructure_hook(Decimal, _unstructure_decimal)
     converter.register_structure_hook(pendulum.Date, _structure_date)
     converter.register_unstructure_hook(pendulum.Date, _dt.date.isoformat)
     converter.register_structure_hook(pendulum.DateTime, _structure_datetime)
-    converter.register_unstructure_hook(pendulum.DateTime, _dt.datetime.isoformat)
+    converter.register_unstructure_hook(pendulum.DateTime, _unstructure_datetime)
     converter.register_structure_hook(pendulum.Timezone, _structure_time_zone)
     converter.register_unstructure_hook(pendulum.Timezone, lambda tz: tz.name)
     converter.register_structure_hook_func(
@@ -202,8 +222,28 @@ def to_json(value: object, *, converter: cattrs.Converter | None = None) -> str:
     return json.dumps(plain, ensure_ascii=False)
 
 
-def _refuse_constant(name: str) -> Any:
-    raise _Refused(f"{name} is not a number renewal_core accepts @ $")
+class _NonFinite:
+    """Stands in for NaN or Infinity in parsed JSON.
+
+    The hook that meets it refuses it, so the problem carries the field's path.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            # json gives no path here; "$.." (anywhere below the root) and the key
+            # name are what can be said.
+            raise _Refused(
+                f"the key {json.dumps(key, ensure_ascii=False)} appears twice in one "
+                "object; each key may appear once @ $.."
+            )
+        result[key] = value
+    return result
 
 
 def from_json(cls: type[T], text: str | bytes, *, converter: cattrs.Converter | None = None) -> T:
@@ -215,11 +255,28 @@ def from_json(cls: type[T], text: str | bytes, *, converter: cattrs.Converter | 
     """
     target = getattr(cls, "__name__", repr(cls))
     try:
-        plain = json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
+        if isinstance(text, bytes | bytearray):
+            text = bytes(text).decode("utf-8")  # strict: no BOM, no other encoding
+        if not isinstance(text, str):
+            raise _Refused(
+                f"expected JSON text (str or UTF-8 bytes), not {type(text).__name__} @ $"
+            )
+        plain = json.loads(
+            text,
+            parse_float=Decimal,
+            parse_constant=_NonFinite,
+            object_pairs_hook=_no_duplicate_keys,
+        )
+    except UnicodeDecodeError as error:
+        raise SerializationError(target, [f"not UTF-8 text (byte {error.start}) @ $"]) from error
     except json.JSONDecodeError as error:
         raise SerializationError(target, [f"not valid JSON ({error.msg}) @ $"]) from error
     except _Refused as error:
         raise SerializationError(target, [str(error)]) from error
+    except ValueError as error:  # an integer longer than Python converts from text
+        raise SerializationError(
+            target, [f"a number is too long to read ({error}) @ $"]
+        ) from error
     try:
         return (converter or _default_converter()).structure(plain, cls)
     except (BaseValidationError, RenewalError, ValueError, TypeError, AttributeError) as error:

@@ -23,7 +23,7 @@ from renewal_core.model import (
     PolicyStatus,
 )
 from renewal_core.money import Money, minor_units
-from renewal_core.periods import MonthEndRule, PolicyTerm
+from renewal_core.periods import MonthEndRule, PolicyTerm, add_months, anniversary
 
 #: A spread of currencies with 0, 2, 3 and 4 minor units.
 SAMPLE_CURRENCIES = ("CNY", "USD", "EUR", "HKD", "JPY", "KRW", "KWD", "BHD", "CLF")
@@ -212,18 +212,24 @@ def _non_negative(currency: str) -> st.SearchStrategy[Money]:
     return money(currency=currency, allow_negative=False, max_units=10**10)
 
 
-def coverages(*, currency: str = "CNY") -> st.SearchStrategy[Coverage]:
-    """Valid coverages in ``currency``."""
-    return st.builds(
-        Coverage,
-        code=st.text(alphabet=string.ascii_lowercase + "_", min_size=1, max_size=20).filter(
-            lambda code: code.strip("_") == code
+@st.composite
+def coverages(draw: st.DrawFn, *, currency: str = "CNY") -> Coverage:
+    """Valid coverages in ``currency`` (a deductible never above the sum insured)."""
+    sum_insured = draw(
+        money(currency=currency, allow_negative=False, max_units=10**12).filter(Money.is_positive)
+    )
+    deductible_units = draw(st.none() | st.integers(0, sum_insured.to_minor_units()))
+    return Coverage(
+        code=draw(
+            st.text(alphabet=string.ascii_lowercase + "_", min_size=1, max_size=20).filter(
+                lambda code: code.strip("_") == code
+            )
         ),
-        sum_insured=money(currency=currency, allow_negative=False, max_units=10**12).filter(
-            Money.is_positive
-        ),
-        premium=st.none() | _non_negative(currency),
-        deductible=st.none() | _non_negative(currency),
+        sum_insured=sum_insured,
+        premium=draw(st.none() | _non_negative(currency)),
+        deductible=None
+        if deductible_units is None
+        else Money.from_minor_units(deductible_units, currency),
     )
 
 
@@ -251,9 +257,32 @@ def claim_records(*, currency: str = "CNY") -> st.SearchStrategy[ClaimRecord]:
 
 @st.composite
 def policies(draw: st.DrawFn, *, currency: str = "CNY") -> Policy:
-    """Valid policies in ``currency``, with holders, coverages and claims."""
-    term = draw(policy_terms())
-    earliest = max(date(1950, 1, 1), term.start.subtract(years=30))
+    """Valid policies in ``currency``, with holders, coverages and claims.
+
+    The term is an annual or monthly term some renewals after the inception date
+    (its cadence anchored on that date), or an explicit term that starts on or after
+    it.
+    """
+    zone = draw(time_zones())
+    inception = draw(
+        st.one_of(
+            days(min_value=date(1990, 1, 1), max_value=date(2040, 12, 31)),
+            st.sampled_from([pendulum.Date(2024, 2, 29), pendulum.Date(2020, 1, 31)]),
+        )
+    )
+    renewals = draw(st.integers(0, 20))
+    rule = draw(st.sampled_from(MonthEndRule))
+    shape = draw(st.sampled_from(["annual", "monthly", "explicit"]))
+    if shape == "annual":
+        start = anniversary(inception, renewals, rule)
+        term = PolicyTerm.annual(start, zone, inception=inception, rule=rule)
+    elif shape == "monthly":
+        months = draw(st.integers(1, 36))
+        start = add_months(inception, months * renewals, rule)
+        term = PolicyTerm.months(start, months, zone, inception=inception, rule=rule)
+    else:
+        start = inception.add(days=draw(st.integers(0, 3000)))
+        term = PolicyTerm(start, start.add(days=draw(st.integers(0, 800))), zone)
     return Policy(
         number=f"POL-{draw(st.integers(1, 10**12))}",
         holder=draw(parties()),
@@ -265,8 +294,8 @@ def policies(draw: st.DrawFn, *, currency: str = "CNY") -> Policy:
         status=draw(st.sampled_from(PolicyStatus)),
         premium=draw(_non_negative(currency)),
         sales_channel=draw(st.sampled_from(Channel)),
-        inception=draw(days(min_value=earliest, max_value=term.start)),
-        renewal_count=draw(st.integers(0, 40)),
+        inception=inception,
+        renewal_count=renewals,
         coverages=draw(
             st.lists(coverages(currency=currency), max_size=3, unique_by=lambda c: c.code)
         ),
