@@ -67,7 +67,7 @@ def test_every_exported_name_exists_and_has_a_docstring(name: str) -> None:
 @pytest.mark.parametrize("name", [m for m in PUBLIC_MODULES if m != "renewal_core"])
 def test_every_public_module_has_a_reference_page(name: str) -> None:
     pages = "\n".join(p.read_text(encoding="utf-8") for p in REFERENCE.glob("*.md"))
-    assert f"automodule}} {name}\n" in pages
+    assert f".. automodule:: {name}\n" in pages
 
 
 def test_top_level_exports_every_public_name_of_the_core_modules() -> None:

@@ -8,9 +8,10 @@ Enum-typed fields take enum members only: ``"auto"`` is refused where
 ``LineOfBusiness.AUTO`` is meant (convert with ``LineOfBusiness("auto")``).
 
 Personal data (names, ID numbers, phone numbers, e-mail addresses) is kept exactly
-as given in the attributes, but is masked in every ``repr``, ``str`` and error
-message (see :mod:`renewal_core.privacy`), so logging a party or a policy never
-leaks it.
+as given in the attributes, but is masked in every ``repr`` and ``str`` (see
+:mod:`renewal_core.privacy`) and left out of every error message, so logging a party,
+a policy or an error never leaks it. Free text that may hold personal data
+(``Coverage.description``) is left out of the ``repr``.
 
 >>> import attrs
 >>> from renewal_core.model import Party, PartyKind
@@ -29,15 +30,18 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
+import unicodedata
+import zoneinfo
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, NoReturn, TypeVar
+from typing import Any, Final, NoReturn, cast
 
 import attrs
 import pendulum
 
-from renewal_core.errors import CurrencyMismatch, InvalidField
+from renewal_core.errors import AllocationError, CurrencyMismatch, InvalidField
 from renewal_core.formatting import parse_locale
-from renewal_core.money import Money
+from renewal_core.money import Money, minor_units
 from renewal_core.periods import PolicyTerm, _to_date, time_zone
 from renewal_core.privacy import mask_email, mask_id_number, mask_name, mask_phone
 
@@ -55,7 +59,6 @@ __all__ = [
     "PolicyStatus",
 ]
 
-_T = TypeVar("_T")
 _Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 
 
@@ -261,11 +264,26 @@ def _type_name(value: object) -> str:
     return type(value).__name__
 
 
-def _text(mask: Callable[[str], str] | None = None) -> _Validator:
-    """Check a non-empty ``str`` without surrounding whitespace.
+# Text fields hold visible characters only. ``str.isprintable()`` refuses control
+# characters (Cc), format characters (Cf: zero-width spaces and joiners, direction
+# marks, soft hyphens, ...), surrogates, line and paragraph separators and every space
+# but U+0020; of the characters it refuses, only private-use (Co) and unassigned (Cn)
+# code points are let through, since rare CJK characters in names are encoded in the
+# private-use area by some host systems, or are newer than this Python's Unicode data.
+_INVISIBLE_ALLOWED: Final = frozenset({"Co", "Cn"})
 
-    ``mask`` is the masking function for personal data: messages show the masked
-    value only. Without it the value is shown as it is.
+
+def _is_visible(value: str) -> bool:
+    return value.isprintable() or all(
+        char.isprintable() or unicodedata.category(char) in _INVISIBLE_ALLOWED for char in value
+    )
+
+
+def _text(*, personal: bool = False) -> _Validator:
+    """Check a non-empty ``str`` of visible characters without surrounding whitespace.
+
+    Messages about a ``personal`` field never show the value, not even masked: they
+    say what is wrong and what is expected only. Other fields show their value.
     """
 
     def validate(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -273,41 +291,66 @@ def _text(mask: Callable[[str], str] | None = None) -> _Validator:
             _fail(instance, attribute.name, f"must be a str, not {_type_name(value)}")
         if not value:
             _fail(instance, attribute.name, "must not be empty")
+        shown = "" if personal else f" (got {value!r})"
         if value != value.strip():
-            shown = value if mask is None else mask(value)
             _fail(
                 instance,
                 attribute.name,
-                f"must not start or end with whitespace (got {shown!r}); strip it first",
+                f"must not start or end with whitespace{shown}; strip it first",
+            )
+        if not _is_visible(value):
+            _fail(
+                instance,
+                attribute.name,
+                "must not contain control characters, invisible formatting characters "
+                f"(such as zero-width spaces) or spaces other than ' '{shown}; "
+                "remove them first",
             )
 
     return validate
 
 
-_PHONE_CHARACTERS = frozenset("0123456789 -.()/")
-_DIGITS = frozenset("0123456789")
+# A phone number: an optional leading "+", then digits; a group of digits may be put in
+# parentheses (not nested), and one separator may stand between two digits or groups.
+# Each repetition starts with a digit or "(", so the pattern cannot backtrack badly.
+_PHONE: Final = re.compile(r"\+?(?:[0-9]|\([0-9]+\))(?:[ \-./]?(?:[0-9]|\([0-9]+\)))*")
+_PHONE_DIGITS: Final = range(5, 21)  # 5 to 20 digits
+_PHONE_FORMAT: Final = (
+    "must be a phone number: 5 to 20 digits 0-9 with an optional leading '+'; one "
+    "space, '-', '.' or '/' may separate groups of digits, and a group may be put in "
+    "parentheses, as in '+86 21 6000 0000' or '(021) 6000-0000'"
+)
 
 
 def _phone(instance: object, attribute: attrs.Attribute[Any], value: str) -> None:
-    body = set(value.removeprefix("+"))
-    if not body <= _PHONE_CHARACTERS or not body & _DIGITS:
-        _fail(
-            instance,
-            attribute.name,
-            f"{mask_phone(value)!r} is not a phone number: use the digits 0-9, with an "
-            "optional leading '+' and the separators space, '-', '.', '(', ')' or '/'",
-        )
+    digits = sum(char in "0123456789" for char in value)
+    if digits not in _PHONE_DIGITS or not _PHONE.fullmatch(value):
+        _fail(instance, attribute.name, _PHONE_FORMAT)
+
+
+# One "@", a non-empty local part, a domain of non-empty labels with at least one dot,
+# and no whitespace (control characters are refused by ``_text`` before).
+_EMAIL: Final = re.compile(r"[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+")
+_EMAIL_FORMAT: Final = (
+    "must be an e-mail address: local-part@domain with one '@', a domain with at least "
+    "one dot and no spaces, as in 'name@example.com'"
+)
 
 
 def _email(instance: object, attribute: attrs.Attribute[Any], value: str) -> None:
-    local, at, domain = value.rpartition("@")
-    if not (at and local and domain) or any(char.isspace() for char in value):
-        _fail(
-            instance,
-            attribute.name,
-            f"{mask_email(value)!r} is not an e-mail address: expected local-part@domain "
-            "without spaces",
-        )
+    if not _EMAIL.fullmatch(value):
+        _fail(instance, attribute.name, _EMAIL_FORMAT)
+
+
+def _plain_str(value: str) -> str:
+    """Store a ``str`` subclass (a ``StrEnum`` member, say) as the plain ``str`` it equals.
+
+    A converter: anything that is not a ``str`` is passed on for the validator to refuse.
+    """
+    given: object = value  # typed loosely: callers without mypy can pass anything
+    if isinstance(given, str):
+        return str.__str__(given)
+    return value
 
 
 def _locale(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -316,15 +359,56 @@ def _locale(instance: object, attribute: attrs.Attribute[Any], value: object) ->
     parse_locale(value)  # cached; raises UnknownLocale
 
 
+def _zone_name(value: str | zoneinfo.ZoneInfo) -> str:
+    """Store a time zone as its IANA name, a plain ``str``; check it exists.
+
+    A converter: takes a name, a ``pendulum.Timezone`` or a ``zoneinfo.ZoneInfo``
+    (``UnknownTimeZone`` when it is not a known IANA zone); anything else is passed
+    on for :func:`_time_zone` to refuse.
+    """
+    given: object = value  # typed loosely: callers without mypy can pass anything
+    if isinstance(given, zoneinfo.ZoneInfo):  # pendulum.Timezone is a ZoneInfo
+        return time_zone(given.key).name  # a key of None raises UnknownTimeZone
+    if isinstance(given, str):
+        return time_zone(str.__str__(given)).name
+    return cast("str", value)
+
+
 def _time_zone(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, str):
         _fail(
             instance,
             attribute.name,
-            "must be an IANA time zone name (a str such as 'Asia/Shanghai'), not "
-            f"{_type_name(value)}",
+            "must be an IANA time zone name (a str such as 'Asia/Shanghai'), a "
+            f"pendulum.Timezone or a zoneinfo.ZoneInfo, not {_type_name(value)}",
         )
-    time_zone(value)  # raises UnknownTimeZone
+
+
+def _as_day(value: dt.date) -> pendulum.Date:
+    """Turn a :class:`datetime.date` into a :class:`pendulum.Date`.
+
+    A converter: anything else, a datetime included, is passed on for :func:`_day` to
+    refuse with the class and field in the message.
+    """
+    given: object = value  # typed loosely: callers without mypy can pass anything
+    if isinstance(given, dt.date) and not isinstance(given, dt.datetime):
+        return _to_date(given, "day")
+    return cast("pendulum.Date", value)
+
+
+def _day(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    _to_date(value, f"{type(instance).__name__}.{attribute.name}")  # raises DateTypeError
+
+
+def _as_tuple(value: Sequence[Any]) -> tuple[Any, ...]:
+    """Store a list (or a tuple) as a plain tuple.
+
+    A converter: anything else is passed on for :func:`_items` to refuse.
+    """
+    given: object = value  # typed loosely: callers without mypy can pass anything
+    if isinstance(given, list | tuple):
+        return tuple(given)
+    return cast("tuple[Any, ...]", value)
 
 
 def _not_a_member(kind: type[enum.Enum], value: object) -> str | None:
@@ -370,7 +454,7 @@ def _instance_of(kind: type[Any]) -> _Validator:
 
 
 def _money(*, positive: bool = False) -> _Validator:
-    """Check a :class:`Money` that is not negative (``positive``: greater than zero)."""
+    """Check a :class:`Money` in whole minor units, not negative (``positive``: > 0)."""
 
     def validate(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if not isinstance(value, Money):
@@ -379,6 +463,16 @@ def _money(*, positive: bool = False) -> _Validator:
             _fail(instance, attribute.name, f"must be greater than zero, not {value}")
         if value.is_negative():
             _fail(instance, attribute.name, f"must not be negative, not {value}")
+        try:
+            value.to_minor_units()
+        except AllocationError:
+            places = minor_units(value.currency)
+            raise InvalidField(
+                type(instance).__name__,
+                attribute.name,
+                f"{value} is finer than the minor unit of {value.currency} ({places} "
+                "decimals); round it first with .round()",
+            ) from None
 
     return validate
 
@@ -389,12 +483,12 @@ def _flag(instance: object, attribute: attrs.Attribute[Any], value: object) -> N
 
 
 def _items(kind: type[Any], key: Callable[[Any], object], label: str) -> _Validator:
-    """Check a tuple whose items are ``kind`` values with distinct ``key``."""
+    """Check a list or tuple (stored as a tuple) of ``kind`` values with distinct ``key``."""
     check = _not_a_member if issubclass(kind, enum.Enum) else _not_an_instance
 
-    def validate(
-        instance: object, attribute: attrs.Attribute[Any], value: tuple[Any, ...]
-    ) -> None:
+    def validate(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, tuple):
+            _fail(instance, attribute.name, f"must be a list or a tuple, not {_type_name(value)}")
         seen: set[object] = set()
         for index, item in enumerate(value):
             field = f"{attribute.name}[{index}]"
@@ -406,12 +500,6 @@ def _items(kind: type[Any], key: Callable[[Any], object], label: str) -> _Valida
             seen.add(key(item))
 
     return validate
-
-
-def _as_tuple(value: Sequence[_T], owner: str, field: str) -> tuple[_T, ...]:
-    if not isinstance(value, list | tuple):
-        raise InvalidField(owner, field, f"must be a list or a tuple, not {_type_name(value)}")
-    return tuple(value)
 
 
 def _masked(mask: Callable[[str], str]) -> Callable[[str | None], str]:
@@ -439,10 +527,6 @@ def _same_currency(
 # --------------------------------------------------------------------------- party
 
 
-def _party_channels(value: Sequence[Channel]) -> tuple[Channel, ...]:
-    return _as_tuple(value, "Party", "preferred_channels")
-
-
 @attrs.frozen(str=True)
 class Party:
     """A customer: a person, a family or an enterprise, as known to the host system.
@@ -450,28 +534,41 @@ class Party:
     Args:
         party_id: the host system's identifier of the party.
         kind: a :class:`PartyKind`.
-        name: the name, non-empty. Masked in ``repr`` and messages.
+        name: the name. Masked in ``repr``.
         id_kind: the kind of document ``id_number`` comes from; required with an
             ``id_number`` and refused without one.
-        id_number: the identity document number. Masked in ``repr`` and messages.
-            Only its basic format is checked here (non-empty, no surrounding
-            whitespace); check digits of resident IDs and credit codes are not
-            verified yet.
-        phone: a phone number: digits with an optional leading ``+`` and the
-            separators space, ``-``, ``.``, ``(``, ``)``, ``/``. Masked.
-        email: an e-mail address, ``local-part@domain`` without spaces. Masked.
+        id_number: the identity document number. Masked in ``repr``. Only its
+            basic format is checked here (a text field as below); check digits of
+            resident IDs and credit codes are not verified yet.
+        phone: a phone number: 5 to 20 digits ``0-9`` with an optional leading
+            ``+``. One separator (space, ``-``, ``.`` or ``/``) may stand between
+            two digits, and a group of digits may be put in parentheses, not nested:
+            ``"+86 138-1234-5678"``, ``"(021) 8765 4321"`` and ``"+1 (415)
+            555.0123"`` pass; ``"138--1234"``, ``"(((1)))"`` and ``"110"`` (too
+            few digits) do not. Masked in ``repr``.
+        email: an e-mail address: one ``@``, a non-empty local part, a domain with
+            at least one dot, no whitespace. Masked in ``repr``.
         locale: the CLDR locale to address the party in, such as ``"zh_CN"``
-            (checked with babel; ``UnknownLocale`` otherwise). Stored as given.
-        time_zone: the IANA name of the party's time zone, such as
-            ``"Asia/Shanghai"`` (``UnknownTimeZone`` otherwise). Stored as the name.
+            (checked with babel; ``UnknownLocale`` otherwise). Stored as a plain
+            ``str``: a ``str`` subclass, such as a ``StrEnum`` member, is stored as
+            the plain string it is equal to; any other type is refused.
+        time_zone: the party's time zone: an IANA name such as
+            ``"Asia/Shanghai"``, a ``pendulum.Timezone`` or a ``zoneinfo.ZoneInfo``
+            (``UnknownTimeZone`` when it is not a known IANA zone). Stored as the
+            zone's IANA name, a plain ``str``.
         preferred_channels: the channels the party wants to be contacted through,
             most preferred first, without repeats; a list or a tuple, stored as a
             tuple.
 
-    Text fields must be non-empty ``str`` values without leading or trailing
-    whitespace; a field that does not pass raises
-    :class:`~renewal_core.errors.InvalidField`, whose message masks personal data.
-    ``str()`` is the masked ``repr``; the attributes keep the real values.
+    Text fields (``party_id``, ``name``, ``id_number``, ``phone``, ``email``) must be
+    non-empty ``str`` values without leading or trailing whitespace, made of visible
+    characters: control characters, invisible formatting characters such as
+    zero-width spaces, and spaces other than ``" "`` are refused (Chinese and other
+    scripts are welcome). A field that does not pass raises
+    :class:`~renewal_core.errors.InvalidField`. Its message never shows any part of
+    a personal value (name, ID number, phone, e-mail), not even masked: it says what
+    is wrong and what is expected. ``str()`` is the masked ``repr``; the attributes
+    keep the real values.
 
     >>> party = Party(
     ...     "C-1001",
@@ -494,48 +591,57 @@ class Party:
     >>> Party("C-1002", PartyKind.INDIVIDUAL, "李四", id_number="310101198001011234")
     Traceback (most recent call last):
     ...
-    renewal_core.errors.InvalidField: Party.id_kind: an id_number ('310***********1234') \
-needs its id_kind, such as IdKind.RESIDENT_ID
+    renewal_core.errors.InvalidField: Party.id_kind: an id_number needs its id_kind, such as \
+IdKind.RESIDENT_ID
+    >>> Party("C-1003", PartyKind.INDIVIDUAL, "王五", phone="王五")
+    Traceback (most recent call last):
+    ...
+    renewal_core.errors.InvalidField: Party.phone: must be a phone number: 5 to 20 digits 0-9 \
+with an optional leading '+'; one space, '-', '.' or '/' may separate groups of digits, and a \
+group may be put in parentheses, as in '+86 21 6000 0000' or '(021) 6000-0000'
     """
 
     party_id: str = attrs.field(validator=_text())
     kind: PartyKind = attrs.field(validator=_member_of(PartyKind))
-    name: str = attrs.field(validator=_text(mask_name), repr=_masked(mask_name))
+    name: str = attrs.field(validator=_text(personal=True), repr=_masked(mask_name))
     id_kind: IdKind | None = attrs.field(
         default=None, validator=attrs.validators.optional(_member_of(IdKind))
     )
     id_number: str | None = attrs.field(
         default=None,
-        validator=attrs.validators.optional(_text(mask_id_number)),
+        validator=attrs.validators.optional(_text(personal=True)),
         repr=_masked(mask_id_number),
     )
     phone: str | None = attrs.field(
         default=None,
-        validator=attrs.validators.optional([_text(mask_phone), _phone]),
+        validator=attrs.validators.optional([_text(personal=True), _phone]),
         repr=_masked(mask_phone),
     )
     email: str | None = attrs.field(
         default=None,
-        validator=attrs.validators.optional([_text(mask_email), _email]),
+        validator=attrs.validators.optional([_text(personal=True), _email]),
         repr=_masked(mask_email),
     )
-    locale: str | None = attrs.field(default=None, validator=attrs.validators.optional(_locale))
+    locale: str | None = attrs.field(
+        default=None,
+        converter=attrs.converters.optional(_plain_str),
+        validator=attrs.validators.optional(_locale),
+    )
     time_zone: str | None = attrs.field(
-        default=None, validator=attrs.validators.optional(_time_zone)
+        default=None,
+        converter=attrs.converters.optional(_zone_name),
+        validator=attrs.validators.optional(_time_zone),
     )
     preferred_channels: tuple[Channel, ...] = attrs.field(
         default=(),
-        converter=_party_channels,
+        converter=_as_tuple,
         validator=_items(Channel, lambda channel: channel, "channel"),
     )
 
     def __attrs_post_init__(self) -> None:
         if self.id_number is not None and self.id_kind is None:
             raise InvalidField(
-                "Party",
-                "id_kind",
-                f"an id_number ({mask_id_number(self.id_number)!r}) needs its id_kind, "
-                "such as IdKind.RESIDENT_ID",
+                "Party", "id_kind", "an id_number needs its id_kind, such as IdKind.RESIDENT_ID"
             )
         if self.id_kind is not None and self.id_number is None:
             raise InvalidField(
@@ -555,20 +661,27 @@ class Coverage:
         sum_insured: the most the cover pays (保额); greater than zero.
         premium: the cover's own premium, when the product prices covers
             separately; not negative.
-        deductible: the amount the insured bears per claim (免赔额); not negative.
-        description: free text for people; may be empty.
+        deductible: the amount the insured bears per claim (免赔额); not negative
+            and not more than ``sum_insured``.
+        description: free text for people; may be empty. It often holds personal
+            data (a driver's name, a plate number), so it is left out of the
+            ``repr`` (and of every message); read the attribute when you need it.
 
     All amounts are in one currency
-    (:class:`~renewal_core.errors.CurrencyMismatch` otherwise).
+    (:class:`~renewal_core.errors.CurrencyMismatch` otherwise) and in whole minor
+    units of it: ``Money("1.005", "CNY")`` is refused
+    (:class:`~renewal_core.errors.InvalidField`); round it first with
+    :meth:`Money.round() <renewal_core.money.Money.round>`.
 
     >>> from renewal_core.money import Money
     >>> Coverage(
     ...     "third_party_liability",
     ...     Money("1000000", "CNY"),
     ...     premium=Money("1180.00", "CNY"),
+    ...     description="三者险, 驾驶人 张三",
     ... )
     Coverage(code='third_party_liability', sum_insured=Money('1000000', 'CNY'),
-             premium=Money('1180.00', 'CNY'), deductible=None, description='')
+             premium=Money('1180.00', 'CNY'), deductible=None)
     >>> Coverage("collision", Money("80000", "CNY"), deductible=Money("500", "USD"))
     Traceback (most recent call last):
     ...
@@ -584,7 +697,7 @@ deductible are CNY and USD amounts: currencies never mix; convert one amount exp
     deductible: Money | None = attrs.field(
         default=None, validator=attrs.validators.optional(_money())
     )
-    description: str = attrs.field(default="", validator=_instance_of(str))
+    description: str = attrs.field(default="", validator=_instance_of(str), repr=False)
 
     def __attrs_post_init__(self) -> None:
         _same_currency(
@@ -592,17 +705,16 @@ deductible are CNY and USD amounts: currencies never mix; convert one amount exp
             ("sum_insured", self.sum_insured),
             [("premium", self.premium), ("deductible", self.deductible)],
         )
+        if self.deductible is not None and self.deductible > self.sum_insured:
+            raise InvalidField(
+                "Coverage",
+                "deductible",
+                f"{self.deductible} is more than the sum insured {self.sum_insured}; a "
+                "deductible cannot exceed what the cover pays",
+            )
 
 
 # --------------------------------------------------------------------------- claim
-
-
-def _claim_occurred_on(value: dt.date) -> pendulum.Date:
-    return _to_date(value, "ClaimRecord.occurred_on")
-
-
-def _claim_reported_on(value: dt.date | None) -> pendulum.Date | None:
-    return None if value is None else _to_date(value, "ClaimRecord.reported_on")
 
 
 @attrs.frozen
@@ -614,7 +726,7 @@ class ClaimRecord:
         occurred_on: the day of the loss. A :class:`datetime.date` is turned into a
             :class:`pendulum.Date`; a datetime is refused
             (:class:`~renewal_core.errors.DateTypeError`): take its local day first.
-        paid: the amount paid so far; not negative.
+        paid: the amount paid so far; not negative, in whole minor units.
         status: a :class:`ClaimStatus`.
         at_fault: whether the insured was at fault (auto business); ``None`` when
             unknown or not applicable.
@@ -634,12 +746,16 @@ REOPENED, CLOSED, DECLINED or WITHDRAWN), not str 'closed'; convert it with Clai
     """
 
     claim_id: str = attrs.field(validator=_text())
-    occurred_on: pendulum.Date = attrs.field(converter=_claim_occurred_on)
+    occurred_on: pendulum.Date = attrs.field(converter=_as_day, validator=_day)
     paid: Money = attrs.field(validator=_money())
     status: ClaimStatus = attrs.field(validator=_member_of(ClaimStatus))
     at_fault: bool | None = attrs.field(default=None, validator=attrs.validators.optional(_flag))
     fatal: bool = attrs.field(default=False, validator=_flag)
-    reported_on: pendulum.Date | None = attrs.field(default=None, converter=_claim_reported_on)
+    reported_on: pendulum.Date | None = attrs.field(
+        default=None,
+        converter=attrs.converters.optional(_as_day),
+        validator=attrs.validators.optional(_day),
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.reported_on is not None and self.reported_on < self.occurred_on:
@@ -651,18 +767,6 @@ REOPENED, CLOSED, DECLINED or WITHDRAWN), not str 'closed'; convert it with Clai
 
 
 # --------------------------------------------------------------------------- policy
-
-
-def _policy_inception(value: dt.date) -> pendulum.Date:
-    return _to_date(value, "Policy.inception")
-
-
-def _policy_coverages(value: Sequence[Coverage]) -> tuple[Coverage, ...]:
-    return _as_tuple(value, "Policy", "coverages")
-
-
-def _policy_claims(value: Sequence[ClaimRecord]) -> tuple[ClaimRecord, ...]:
-    return _as_tuple(value, "Policy", "claims")
 
 
 def _count(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -683,14 +787,18 @@ class Policy:
         product_code: the host's product code.
         term: the current term, a :class:`~renewal_core.periods.PolicyTerm`.
         status: a :class:`PolicyStatus`.
-        premium: the premium of the current term; not negative. Its currency is the
-            policy's currency.
+        premium: the premium of the current term; not negative, in whole minor
+            units. Its currency is the policy's currency.
         sales_channel: the :class:`Channel` the policy (or this renewal) was sold
             through.
         inception: the start day of the first term (首次起保日), from which
-            anniversaries are counted; not after ``term.start``. A
-            :class:`datetime.date` is turned into a :class:`pendulum.Date`; a
-            datetime is refused.
+            anniversaries are counted. When the term renews (it has a
+            ``cadence``, as terms built with ``PolicyTerm.annual`` or
+            ``PolicyTerm.months`` do), it must be the cadence's anchor, so build a
+            renewal year's term with ``PolicyTerm.annual(start, tz,
+            inception=inception)``; a term without a cadence only needs it not after
+            ``term.start``. A :class:`datetime.date` is turned into a
+            :class:`pendulum.Date`; a datetime is refused.
         renewal_count: how many times the policy has been renewed; an ``int`` not
             below zero (``bool`` is refused).
         coverages: the covers, with distinct codes; a list or a tuple, stored as a
@@ -727,6 +835,17 @@ class Policy:
     'CNY'
     >>> "13812345678" in repr(policy), "138****5678" in repr(policy)
     (False, True)
+
+    A renewal year's term built without its original inception would renew from the
+    wrong day, so it is refused:
+
+    >>> attrs.evolve(policy, term=PolicyTerm.annual(pendulum.date(2024, 3, 1), "Asia/Shanghai"))
+    Traceback (most recent call last):
+    ...
+    renewal_core.errors.InvalidField: Policy.inception: 2022-03-01 is not the original \
+inception of the term's renewal cadence, 2024-03-01, so renewals would be counted from the \
+wrong day; build the term with PolicyTerm.annual(start, tz, inception=...) (or \
+PolicyTerm.months(start, n, tz, inception=...)), passing the original inception 2022-03-01
     """
 
     number: str = attrs.field(validator=_text())
@@ -737,16 +856,16 @@ class Policy:
     status: PolicyStatus = attrs.field(validator=_member_of(PolicyStatus))
     premium: Money = attrs.field(validator=_money())
     sales_channel: Channel = attrs.field(validator=_member_of(Channel))
-    inception: pendulum.Date = attrs.field(converter=_policy_inception)
+    inception: pendulum.Date = attrs.field(converter=_as_day, validator=_day)
     renewal_count: int = attrs.field(default=0, validator=_count)
     coverages: tuple[Coverage, ...] = attrs.field(
         default=(),
-        converter=_policy_coverages,
+        converter=_as_tuple,
         validator=_items(Coverage, lambda coverage: coverage.code, "coverage code"),
     )
     claims: tuple[ClaimRecord, ...] = attrs.field(
         default=(),
-        converter=_policy_claims,
+        converter=_as_tuple,
         validator=_items(ClaimRecord, lambda claim: claim.claim_id, "claim_id"),
     )
     payment_status: PaymentStatus = attrs.field(
@@ -757,7 +876,19 @@ class Policy:
     )
 
     def __attrs_post_init__(self) -> None:
-        if self.inception > self.term.start:
+        cadence = self.term.cadence
+        if cadence is not None:
+            if self.inception != cadence.anchor:
+                raise InvalidField(
+                    "Policy",
+                    "inception",
+                    f"{self.inception} is not the original inception of the term's renewal "
+                    f"cadence, {cadence.anchor}, so renewals would be counted from the wrong "
+                    "day; build the term with PolicyTerm.annual(start, tz, inception=...) "
+                    "(or PolicyTerm.months(start, n, tz, inception=...)), passing the "
+                    f"original inception {self.inception}",
+                )
+        elif self.inception > self.term.start:
             raise InvalidField(
                 "Policy",
                 "inception",
@@ -778,5 +909,5 @@ class Policy:
 
     @property
     def currency(self) -> str:
-        """The policy's currency: the ISO 4217 code of its premium."""
+        """The policy's currency, the ISO 4217 code of its premium."""
         return self.premium.currency

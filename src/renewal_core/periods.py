@@ -950,7 +950,7 @@ class PolicyTerm:
 
     @property
     def start_instant(self) -> pendulum.DateTime:
-        """The instant cover starts, 00:00 on ``start`` in ``tz``.
+        """The instant cover starts, midnight at the beginning of ``start`` in ``tz``.
 
         When 00:00 does not exist locally (clocks jump forward at midnight), the
         first instant of the day; when it happens twice, the first of the two.
@@ -962,7 +962,7 @@ class PolicyTerm:
 
     @property
     def end_instant(self) -> pendulum.DateTime:
-        """The instant cover ends, 24:00 on ``end`` (00:00 on the next day).
+        """The instant cover ends, midnight at the end of ``end`` in ``tz``.
 
         Cover ends just before this instant. Like :attr:`start_instant`, it is the
         first instant of a day, so the end of one term is the start of the next.

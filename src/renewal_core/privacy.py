@@ -11,20 +11,19 @@ character, so a masked value still lines up in a table.
 
 How much stays visible:
 
-=====================  =========================  ======================================
-function               example                    visible
-=====================  =========================  ======================================
-:func:`mask_id_number` ``110***********1234``     first 3 and last 4 (fewer when short)
-:func:`mask_phone`     ``+86 138 **** 5678``      country code, first 3, last 4
-:func:`mask_email`     ``z***@example.com``       first character of the local part,
-                                                  the domain
-:func:`mask_name`      ``张*``, ``Z**** S**``     first character of each word
-=====================  =========================  ======================================
+* :func:`mask_id_number`, ``110***********1234``: the first 3 and last 4 characters
+  (fewer when short);
+* :func:`mask_phone`, ``+86 138 **** 5678``: the country code, the first 3 and the
+  last 4 digits;
+* :func:`mask_email`, ``z***@example.com``: the first character of the local part,
+  and the domain;
+* :func:`mask_name`, ``张*``, ``Z**** S**``: the first character of each word.
 
 ID numbers and names never show more than half of their characters, whatever their
-length. A phone number shows, besides its country calling code, the first 3 and last
-4 digits once it has 11 digits or more (the customary ``138****5678``, which hides at
-least 4); a shorter number shows only its last digits, fewer than half of them.
+length. A phone number shows, besides a recognised country calling code (see
+:func:`mask_phone`), never more than the first 3 and the last 4 digits of its national
+number: all 7 once it has 11 digits or more (the customary ``138****5678``, which hides
+at least 4); a shorter number shows only its last digits, fewer than half of them.
 
 >>> from renewal_core.privacy import mask_email, mask_id_number, mask_name, mask_phone
 >>> mask_id_number("110101199003071234"), mask_phone("13812345678")
@@ -53,8 +52,30 @@ _PHONE_HEAD: Final = 3
 _PHONE_TAIL: Final = 4
 _PHONE_FULL_DISPLAY: Final = 11
 _PHONE_SEPARATORS: Final = frozenset(" -.()/")
-_CHINA_CALLING_CODE: Final = "86"
-_MAX_CALLING_CODE: Final = 3
+
+# The country calling codes recognised after "+" or "00" (ITU-T E.164 codes): mainland
+# China, Hong Kong, Macao and Taiwan, and the countries customers most often have
+# numbers from. Calling codes are a prefix code (no code starts another), so at most
+# one of them matches. Digits after "+" that start with no code here are all treated
+# as the national number, which is masked like any other.
+_CALLING_CODES: Final = (
+    "1",  # North America (NANP)
+    "33",  # France
+    "44",  # United Kingdom
+    "49",  # Germany
+    "60",  # Malaysia
+    "61",  # Australia
+    "64",  # New Zealand
+    "65",  # Singapore
+    "66",  # Thailand
+    "81",  # Japan
+    "82",  # South Korea
+    "86",  # mainland China
+    "91",  # India
+    "852",  # Hong Kong
+    "853",  # Macao
+    "886",  # Taiwan
+)
 
 # Names: words are separated by whitespace or by the middle dots used between the
 # parts of transliterated names ("阿依古丽·买买提", "ジョン・スミス").
@@ -102,30 +123,23 @@ def _is_phone_separator(char: str) -> bool:
     return char.isspace() or char in _PHONE_SEPARATORS
 
 
-def _calling_code_length(value: str, significant: list[int]) -> int:
+def _calling_code_length(compact: str) -> int:
     """Count the leading significant characters that are an international prefix.
 
-    The prefix is ``+`` or ``00`` followed by a country calling code: the run of 1 to
-    3 digits up to the first separator (``+1 415 …``, ``0044-20 …``). Without a
-    separator only China's code is recognised (``+86…``, ``0086…``): other codes
-    cannot be told apart from the number that follows. An unrecognised ``+`` is still
-    counted (it hides nothing); an unrecognised ``00`` is part of the number.
+    ``compact`` is the value without separators. The prefix is ``+`` or ``00``
+    followed by one of ``_CALLING_CODES`` (``+86…``, ``+1415…``, ``0044…``). A ``+``
+    followed by no listed code is still counted (it hides nothing); a ``00`` followed
+    by no listed code is part of the number.
     """
-    compact = "".join(value[i] for i in significant)
     if compact.startswith("+"):
         prefix = 1
     elif compact.startswith("00"):
         prefix = 2
     else:
         return 0
-    end = prefix  # end of the run of characters written without a separator
-    while end < len(significant) and significant[end] == significant[end - 1] + 1:
-        end += 1
-    code = compact[prefix:end]
-    if end < len(significant) and len(code) <= _MAX_CALLING_CODE and code.isdigit():
-        return end
-    if compact.startswith(_CHINA_CALLING_CODE, prefix):
-        return prefix + len(_CHINA_CALLING_CODE)
+    for code in _CALLING_CODES:
+        if compact.startswith(code, prefix):
+            return prefix + len(code)
     return 1 if prefix == 1 else 0
 
 
@@ -141,10 +155,19 @@ def mask_phone(value: str) -> str:
     * 10 characters or fewer: only the last ``(n - 1) // 2``, at most 4, stay
       visible, always fewer than half (``******0123`` for a 10-digit number).
 
-    The country calling code is recognised after ``+`` or ``00`` when a separator
-    follows it (``+1 415 555 0123``, ``0044-20-7946-0958``). Written without
-    separators, only China's ``+86``/``0086`` is recognised; for any other number the
-    digits after ``+`` are all treated as the national number.
+    So no more than the first 3 and the last 4 digits of the national number are
+    ever shown.
+
+    A country calling code is recognised after ``+`` or ``00`` only when it is one
+    of this fixed list, with or without a separator after it: 86 (mainland China),
+    852 (Hong Kong), 853 (Macao), 886 (Taiwan), 1 (North America), 44 (United
+    Kingdom), 49 (Germany), 33 (France), 81 (Japan), 82 (South Korea), 65
+    (Singapore), 60 (Malaysia), 61 (Australia), 64 (New Zealand), 66 (Thailand) and
+    91 (India). Calling codes are a prefix code, so at most one of them matches.
+    After ``+``, digits that start with no listed code are all the national number;
+    after ``00`` they are, with the ``00``. So in ``+138 1234 5678`` (a Chinese
+    mobile number with a stray ``+``) only ``1`` is taken for North America's code,
+    and the remaining 10 digits show only their last 4.
 
     >>> mask_phone("13812345678")
     '138****5678'
@@ -154,13 +177,16 @@ def mask_phone(value: str) -> str:
     '+86138****5678'
     >>> mask_phone("+1 (415) 555-0123")
     '+1 (***) ***-0123'
+    >>> mask_phone("+138 1234 5678")
+    '+1** **** 5678'
     >>> mask_phone("021-87654321")
     '021-****4321'
     >>> mask_phone("87654321")
     '*****321'
     """
     significant = [i for i, char in enumerate(value) if not _is_phone_separator(char)]
-    national = significant[_calling_code_length(value, significant) :]
+    compact = "".join(value[i] for i in significant)
+    national = significant[_calling_code_length(compact) :]
     size = len(national)
     if size >= _PHONE_FULL_DISPLAY:
         head, tail = _PHONE_HEAD, _PHONE_TAIL
