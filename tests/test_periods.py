@@ -480,9 +480,23 @@ def test_time_zone_names_are_not_read_at_import() -> None:
 def test_time_zone_refuses_unknown_names(name: str) -> None:
     with pytest.raises(UnknownTimeZone) as info:
         time_zone(name)
-    assert info.value.given == repr(name)
+    # Shown only when shaped like a zone name (Area/Location, a short code); anything
+    # else may be personal data in the wrong field and is described by its length.
+    looks_like_a_zone = name.isascii() and (
+        (name.isalpha() and len(name) <= 5)
+        or (
+            "/" in name
+            and all(part and part.replace("_", "").isalnum() for part in name.split("/"))
+        )
+    )
+    shown = (
+        repr(name)
+        if looks_like_a_zone and len(name) <= 40
+        else f"a string of {len(name)} characters"
+    )
+    assert info.value.given == shown
     assert str(info.value) == (
-        f"unknown time zone {name!r}: use an IANA name such as 'Asia/Shanghai' or 'Europe/Berlin'"
+        f"unknown time zone {shown}: use an IANA name such as 'Asia/Shanghai' or 'Europe/Berlin'"
     )
     assert FIXED_OFFSET_REMARK not in str(info.value)
     assert isinstance(info.value, LookupError)
@@ -1506,3 +1520,11 @@ def test_contains_instant_agrees_with_comparing_utc_times(
     for candidate in (instant, pendulum.instance(instant)):
         expected = _in_utc(term.start_instant) <= _in_utc(candidate) < _in_utc(term.end_instant)
         assert term.contains_instant(candidate) is expected
+
+
+@pytest.mark.parametrize("secret", ["13812345678", "Zhang San", "王小明", "zhang.san@example.com"])
+def test_unknown_zone_messages_never_show_personal_data(secret: str) -> None:
+    with pytest.raises(UnknownTimeZone) as info:
+        time_zone(secret)
+    assert secret not in str(info.value)
+    assert info.value.given == f"a string of {len(secret)} characters"

@@ -51,6 +51,7 @@ from renewal_core.errors import (
     InvalidTerm,
     NaiveDateTimeError,
     UnknownTimeZone,
+    _shown,
 )
 
 __all__ = [
@@ -342,8 +343,17 @@ def _name_hint(name: str) -> str:
 @functools.cache
 def _zone_by_name(name: str) -> pendulum.Timezone:
     if name not in _policy_zone_names():
-        raise UnknownTimeZone(repr(name), _name_hint(name))
+        raise UnknownTimeZone(_shown(name, _ZONE_SHAPE), _name_hint(name))
     return _Timezone(name)
+
+
+# Refused zone names that messages may show as they are: shaped like a zone name (an
+# Area/Location path, a short code or an offset). Anything else is described by its
+# length only, since it may be personal data in the wrong field (see errors._shown).
+_ZONE_SHAPE = re.compile(
+    r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+)+|[A-Za-z]{1,5}|[A-Za-z]*[+-][0-9:]{1,5}"
+    r"|localtime|Factory|posixrules"
+)
 
 
 def time_zone(tz: str | zoneinfo.ZoneInfo) -> pendulum.Timezone:
@@ -402,7 +412,7 @@ def time_zone(tz: str | zoneinfo.ZoneInfo) -> pendulum.Timezone:
             repr(given), f"a {type(given).__name__} has no IANA zone name; {_USE_A_NAME}"
         )
     raise UnknownTimeZone(
-        repr(given),
+        _shown(given, _ZONE_SHAPE),
         f"a time zone is given as its IANA name (a str), a pendulum.Timezone or a "
         f"zoneinfo.ZoneInfo, not {type(given).__name__}; {_USE_A_NAME}",
     )
