@@ -5,6 +5,9 @@
   context (no currency, no exactness guard); the second keeps what ``Money`` keeps,
   hand-written: a currency tag checked on every addition and exact arithmetic in a
   private context.
+* Total: 1,000 amounts added up with ``Money.total``, against the same loop over
+  currency-tagged decimals (currency checked, exact context), and against the
+  builtin ``sum()`` of bare decimals.
 * Split: 1,000.00 CNY into 12 installments, the leftover cents going to the first
   parts, against ``divmod`` on the integer number of cents. Like the library, the
   floor refuses an amount that is not a whole number of cents instead of silently
@@ -82,6 +85,24 @@ def _check_book(library: object, floor: object) -> None:
     assert str(library.amount) == str(floor[0])
 
 
+def _library_total() -> Money:
+    return Money.total(_money_bases, "CNY")
+
+
+def _checked_decimal_total() -> tuple[Decimal, str]:
+    add = _EXACT.add
+    total = Decimal("0.00")
+    for amount, currency in _tagged_bases:
+        if currency != "CNY":
+            raise ValueError(currency)
+        total = add(total, amount)
+    return total, "CNY"
+
+
+def _raw_decimal_total() -> tuple[Decimal, str]:
+    return sum(_BASES, Decimal("0.00")), "CNY"
+
+
 _TOTAL = Money("1000.00", "CNY")
 _TOTAL_AMOUNT = Decimal("1000.00")
 
@@ -124,6 +145,22 @@ BENCHMARKS = [
         _check_book,
         target=1.5,
         number=20,
+    ),
+    Benchmark(
+        "Money.total vs checked Decimal loop (1,000)",
+        _library_total,
+        _checked_decimal_total,
+        _check_book,
+        target=1.5,
+        number=200,
+    ),
+    Benchmark(
+        "Money.total vs raw sum() of Decimals (1,000)",
+        _library_total,
+        _raw_decimal_total,
+        _check_book,
+        target=1.5,
+        number=200,
     ),
     Benchmark(
         "Money 12-way split vs Decimal divmod",

@@ -713,3 +713,25 @@ def test_rounding_matches_an_independent_reference(m: Money, mode: str) -> None:
     scaled = Fraction(m.amount) * 10**places
     expected = Fraction(_reference_round(scaled, mode), 10**places)
     assert Fraction(m.round(mode).amount) == expected
+
+
+@given(st.lists(money(currency="KWD", extra_places=2), max_size=30))
+def test_total_adds_like_decimal_sum(amounts: list[Money]) -> None:
+    total = Money.total(amounts, "KWD")
+    assert total.currency == "KWD"
+    assert total.amount == sum((m.amount for m in amounts), Decimal(0))
+    assert total.amount.as_tuple().exponent <= -3  # at least the currency's decimals
+
+
+def test_total_of_nothing_is_zero_in_the_currency() -> None:
+    assert repr(Money.total([], "CNY")) == "Money('0.00', 'CNY')"
+    assert repr(Money.total(iter([]), "IQD", minor_units=3)) == "Money('0.000', 'IQD')"
+
+
+def test_total_refuses_other_currencies_and_types() -> None:
+    with pytest.raises(CurrencyMismatch):
+        Money.total([Money("1", "CNY"), Money("1", "USD")], "CNY")
+    with pytest.raises(AmountTypeError):
+        Money.total([Money("1", "CNY"), Decimal(1)], "CNY")  # type: ignore[list-item]
+    with pytest.raises(UnknownCurrency):
+        Money.total([], "ABC")

@@ -341,6 +341,37 @@ not float (floats are inexact; write Decimal('0.1') or the string '0.1')
         code = _check_currency(currency)
         return _make(_from_units(units, _units_for(code, minor_units)), code)
 
+    @classmethod
+    def total(
+        cls, amounts: Iterable[Money], currency: str, *, minor_units: int | None = None
+    ) -> Money:
+        """Add up amounts of one currency in one pass; nothing to add gives zero.
+
+        Unlike ``sum()``, an empty iterable still gives an amount in ``currency``,
+        and no intermediate ``Money`` is built, so totalling a book is about as fast
+        as adding the decimals by hand. The total has at least the currency's
+        decimals (``minor_units`` overrides CLDR's).
+
+        >>> Money.total([Money("1.10", "CNY"), Money("2.2", "CNY")], "CNY")
+        Money('3.30', 'CNY')
+        >>> Money.total([], "JPY")
+        Money('0', 'JPY')
+
+        Raises:
+            CurrencyMismatch: an amount is in another currency.
+            AmountTypeError: an item is not a ``Money``.
+        """
+        code = _check_currency(currency)
+        result = _from_units(0, _units_for(code, minor_units))
+        add = _add
+        for money in amounts:
+            if money.__class__ is not Money:
+                raise AmountTypeError(type(money).__name__, "Money amounts", "Money.total")
+            if money.currency != code:
+                raise CurrencyMismatch(code, money.currency, "add")
+            result = add(result, money.amount)
+        return _make(result, code)
+
     # ------------------------------------------------------------------ views
 
     def to_minor_units(self, *, minor_units: int | None = None) -> int:
