@@ -141,6 +141,7 @@ _subtract = _EXACT.subtract
 _multiply = _EXACT.multiply
 _division_contexts: dict[int, decimal.Context] = {DIVISION_DIGITS: _DIVIDE}
 _UNITS: Final = tuple(Decimal(1).scaleb(-n) for n in range(_MAX_MINOR_UNITS + 1))
+_POWERS_OF_TEN: Final = tuple(10**n for n in range(_MAX_MINOR_UNITS + 1))
 _ZERO: Final = Decimal(0)
 
 _PLAIN_DECIMAL: Final = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
@@ -511,10 +512,10 @@ Money('83.34', 'CNY'), Money('83.33', 'CNY'))
         else:
             base, extra = divmod(whole, parts)
             step = 1
-        low = _make(Decimal(base).scaleb(-units, _EXACT), currency)
+        low = _make(_from_units(base, units), currency)
         if not extra:
             return (low,) * parts
-        high = _make(Decimal(base + step).scaleb(-units, _EXACT), currency)
+        high = _make(_from_units(base + step, units), currency)
         return (high,) * extra + (low,) * (parts - extra)
 
     # ------------------------------------------------------------------ arithmetic
@@ -620,21 +621,25 @@ def _make(amount: Decimal, currency: str) -> Money:
 
 
 def _from_units(units: int, decimals: int) -> Decimal:
-    return Decimal(units).scaleb(-decimals, _EXACT)
+    # Exact: the minor unit (Decimal('0.01')) times a whole number, with that exponent.
+    return _multiply(_UNITS[decimals], units)
 
 
 def _whole_units(money: Money, decimals: int, operation: str) -> int:
-    scaled = money.amount.scaleb(decimals, _EXACT)
-    if scaled.adjusted() > AMOUNT_DIGITS_LIMIT:
-        raise InvalidAmount(f"with exponent {money.amount.adjusted()}", "too large to split")
-    whole = int(scaled)
-    if whole != scaled:
+    amount = money.amount
+    if abs(amount.adjusted()) > AMOUNT_DIGITS_LIMIT:
+        raise InvalidAmount(f"with exponent {amount.adjusted()}", "out of range to split")
+    # amount = numerator / denominator exactly; it is a whole number of minor units
+    # when the denominator divides 10**decimals.
+    numerator, denominator = amount.as_integer_ratio()
+    scale = _POWERS_OF_TEN[decimals]
+    if scale % denominator:
         raise AllocationError(
             f"it needs an amount in whole minor units, and {money} is finer than "
             f"{decimals} decimals; round it first with .round()",
             operation,
         )
-    return whole
+    return numerator * (scale // denominator)
 
 
 def _divide(amount: Decimal, divisor: Decimal) -> Decimal:
