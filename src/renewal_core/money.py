@@ -141,7 +141,7 @@ _subtract = _EXACT.subtract
 _multiply = _EXACT.multiply
 _division_contexts: dict[int, decimal.Context] = {DIVISION_DIGITS: _DIVIDE}
 _UNITS: Final = tuple(Decimal(1).scaleb(-n) for n in range(_MAX_MINOR_UNITS + 1))
-_POWERS_OF_TEN: Final = tuple(10**n for n in range(_MAX_MINOR_UNITS + 1))
+_POWERS_OF_TEN: Final[tuple[int, ...]] = tuple(10**n for n in range(_MAX_MINOR_UNITS + 1))
 _ZERO: Final = Decimal(0)
 
 _PLAIN_DECIMAL: Final = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
