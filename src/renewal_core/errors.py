@@ -282,17 +282,22 @@ class UnknownTimeZone(TimeError, LookupError):
     """A time zone is not a policy time zone: an IANA time zone database name.
 
     Attributes:
-        given: the name (or ``repr``) that was passed.
+        given: the value as the message shows it (its ``repr`` when it looks like a
+            zone name, otherwise a description: it may be personal data).
         hint: what to pass instead.
+        field: the field of the domain object being built, when there is one.
     """
 
     def __init__(
         self,
         given: str,
         hint: str = "use an IANA name such as 'Asia/Shanghai' or 'Europe/Berlin'",
+        *,
+        field: str | None = None,
     ) -> None:
         self.given = given
         self.hint = hint
+        self.field = field
         super().__init__(f"unknown time zone {given}: {hint}")
 
 
@@ -337,10 +342,12 @@ class UnknownLocale(RenewalError, LookupError):
         given: the identifier as the message shows it: its ``repr`` when it looks
             like a locale identifier, otherwise a description (it may be personal
             data in the wrong place).
+        field: the field of the domain object being built, when there is one.
     """
 
-    def __init__(self, given: str) -> None:
+    def __init__(self, given: str, *, field: str | None = None) -> None:
         self.given = given
+        self.field = field
         super().__init__(
             f"unknown locale {given}: use a CLDR locale identifier such as 'zh_CN', "
             "'en_US' or 'de_DE'"
