@@ -111,7 +111,7 @@ def test_format_money_refuses_bare_numbers() -> None:
         format_money(Decimal("1.00"), "zh_CN")  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("secret", ["王小明", "13812345678", "zhang.san@example.com"])
+@pytest.mark.parametrize("secret", ["王小明", "13812345678", "zhang.san@example.com", "Alice"])
 def test_unknown_locale_messages_never_show_personal_data(secret: str) -> None:
     with pytest.raises(UnknownLocale) as info:
         parse_locale(secret)

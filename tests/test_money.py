@@ -27,7 +27,7 @@ from renewal_core.errors import (
     UnknownCurrency,
 )
 from renewal_core.money import DIVISION_DIGITS, ROUNDING_MODES
-from renewal_core.testing import currencies, money
+from renewal_core.testing import amounts, currencies, money
 
 # ---------------------------------------------------------------- construction
 
@@ -81,7 +81,8 @@ def test_rejects_malformed_strings(given: str) -> None:
     assert "decimal string such as" in str(info.value)
     # Shown only when short and shaped like a mistyped amount; otherwise described.
     shaped = bool(given) and (
-        set(given) <= set("0123456789.,+-eE_ ") or (given.isascii() and given.isalpha())
+        set(given) <= set("0123456789.,+-eE_ ")
+        or given.lower() in {"nan", "snan", "inf", "infinity"}
     )
     expected = (
         repr(given) if shaped and len(given) <= 8 else f"a string of {len(given)} characters"
@@ -735,3 +736,39 @@ def test_total_refuses_other_currencies_and_types() -> None:
         Money.total([Money("1", "CNY"), Decimal(1)], "CNY")  # type: ignore[list-item]
     with pytest.raises(UnknownCurrency):
         Money.total([], "ABC")
+
+
+def test_results_out_of_range_are_refused_where_they_are_made() -> None:
+    with pytest.raises(InvalidAmount, match="out of range"):
+        Money("1", "CNY") * Decimal("1E+100000000000")
+    with pytest.raises(InvalidAmount, match="out of range"):
+        Money("1", "CNY") * Decimal("1E-100000000000")
+    with pytest.raises(InvalidAmount, match="out of range"):
+        Money("1", "CNY") / Decimal("1E-20000")
+    with pytest.raises(InvalidAmount, match="out of range"):
+        Money.from_minor_units(10**20000, "CNY")
+    with pytest.raises(InvalidAmount, match="out of range"):
+        Money("1.00", "CNY").allocate([10**20000, 1])
+    assert (Money("1", "CNY") * Decimal("1E+9999")).amount == Decimal("1E+9999")
+
+
+@pytest.mark.parametrize("secret", ["Wang", "13812345678", "Alice Chen"])
+def test_unknown_currency_messages_never_show_personal_data(secret: str) -> None:
+    with pytest.raises(UnknownCurrency) as info:
+        Money("1", secret)
+    assert secret not in str(info.value)
+    assert info.value.code == f"a string of {len(secret)} characters"
+
+
+def test_near_miss_currency_codes_are_shown() -> None:
+    with pytest.raises(UnknownCurrency) as info:
+        Money("1", "cny")
+    assert info.value.code == "'cny'"
+
+
+@given(st.data())
+def test_strategies_ignore_the_thread_decimal_context(data: st.DataObject) -> None:
+    with decimal.localcontext() as ctx:
+        ctx.prec = 3
+        value = data.draw(amounts(places=2, max_units=10**12))
+    assert value.as_tuple().exponent == -2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import traceback
 from decimal import Decimal
 from typing import Any
 
@@ -155,7 +156,10 @@ def _problems(cls: type[Any], payload: object) -> list[str]:
         ),
         (b'{"amount": "1.00", "currency": "CNY"\xff}', "not UTF-8 text"),
         ('\ufeff{"amount": "1.00", "currency": "CNY"}', "not valid JSON"),
-        ('{"amount": ' + "9" * 5000 + ', "currency": "CNY"}', "a number is too long to read"),
+        (
+            '{"amount": ' + "9" * 5000 + ', "currency": "CNY"}',
+            "a number has more digits than can be read",
+        ),
         ("{", "not valid JSON"),
     ],
 )
@@ -252,7 +256,7 @@ def test_days_are_read_strictly(value: object, problem: str) -> None:
         ("2025-01-01T08:00:00", "no UTC offset"),
         ("yesterday", "extended format, at most 6 decimals"),
         ("2025-01-01T08:00:00.1234567+08:00", "at most 6 decimals"),
-        ("2025-01-01T08:00:00+08:00:30", "at most 6 decimals"),
+        ("2025-01-01T08:00:00+0800", "at most 6 decimals"),
         ("2025-W01-1T08:00:00+08:00", "at most 6 decimals"),
         ("2025-02-30T08:00:00+08:00", "not a real date and time"),
         (1735689600, "got a JSON number"),
@@ -366,3 +370,25 @@ def test_naive_instants_are_not_written() -> None:
     naive = pendulum.naive(2025, 1, 1, 8)
     with pytest.raises(NaiveDateTimeError):
         to_json(Stamp(naive), converter=make_converter())
+
+
+def test_errors_carry_no_chained_exception_with_the_input() -> None:
+    phone = "13812345678"
+    for text in (
+        '{"amount": "1", "currency": "' + phone + '"',
+        '{"amount": "1", "currency": "CNY", "x": "' + phone + '"}',
+    ):
+        with pytest.raises(SerializationError) as info:
+            from_json(Money, text)
+        error = info.value
+        assert error.__cause__ is None
+        assert error.__context__ is None
+        assert phone not in "".join(traceback.format_exception(error))
+
+
+def test_instants_with_second_offsets_round_trip() -> None:
+    converter = make_converter()
+    lmt = pendulum.datetime(1900, 1, 1, tz="Asia/Shanghai")  # local mean time, +08:05:43
+    text = converter.unstructure(lmt)
+    assert text.endswith("+08:05:43")
+    assert converter.structure(text, pendulum.DateTime) == lmt

@@ -43,7 +43,7 @@ CNY USD
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 __all__ = [
     "AllocationError",
@@ -71,18 +71,28 @@ class RenewalError(Exception):
     """Root of every error raised on purpose by ``renewal_core``."""
 
 
-def _shown(value: object, safe: re.Pattern[str], *, max_length: int = 40) -> str:
+def _shown(
+    value: object,
+    safe: re.Pattern[str],
+    *,
+    max_length: int = 40,
+    known: Callable[[str], bool] | None = None,
+) -> str:
     """How an error message may show a refused value without leaking personal data.
 
-    A short string of the shape a valid value would have (a currency code, a zone
-    name) is shown as its ``repr``; any other string is described by its length only,
+    A short string of a shape no personal datum has (``safe``), or one that
+    ``known`` recognises as a near miss of a valid value (``"cny"`` for ``"CNY"``),
+    is shown as its ``repr``. Any other string is described by its length only,
     since a host that maps the wrong column may have put a phone number, an ID
     number or a name there. Values of other types are described by their type.
     """
     if isinstance(value, str):
-        if len(value) <= max_length and safe.fullmatch(value):
-            return repr(str(value))
-        return f"a string of {len(value)} characters"
+        text = str(value)
+        if len(text) <= max_length and (
+            safe.fullmatch(text) is not None or (known is not None and known(text))
+        ):
+            return repr(text)
+        return f"a string of {len(text)} characters"
     return f"a value of type {type(value).__name__}"
 
 

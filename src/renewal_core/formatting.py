@@ -36,15 +36,18 @@ from renewal_core.periods import _check_day
 __all__ = ["format_day", "format_money", "format_number", "parse_locale"]
 
 # Refused locale identifiers that messages may show as they are (see errors._shown).
-_LOCALE_SHAPE = re.compile(r"[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{1,8}){0,3}")
+_LOCALE_SHAPE = re.compile(r"[a-z]{2,3}(?:[_-][A-Za-z0-9]{1,8}){0,3}")
 
 
 @functools.lru_cache(maxsize=256)
 def _parse(identifier: str) -> Locale:
     try:
         return Locale.parse(identifier)
-    except (ValueError, TypeError, UnknownLocaleError) as error:
-        raise UnknownLocale(_shown(identifier, _LOCALE_SHAPE)) from error
+    except (ValueError, TypeError, UnknownLocaleError):
+        pass
+    # Raised outside the except block: babel's own error repeats the identifier,
+    # which may be personal data in the wrong field, and must not be chained.
+    raise UnknownLocale(_shown(identifier, _LOCALE_SHAPE))
 
 
 def parse_locale(locale: str | Locale) -> Locale:

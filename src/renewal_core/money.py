@@ -139,23 +139,24 @@ _QUANTIZE: Final = decimal.Context(
 _add = _EXACT.add
 _subtract = _EXACT.subtract
 _multiply = _EXACT.multiply
-_division_contexts: dict[int, decimal.Context] = {DIVISION_DIGITS: _DIVIDE}
 _UNITS: Final = tuple(Decimal(1).scaleb(-n) for n in range(_MAX_MINOR_UNITS + 1))
 _POWERS_OF_TEN: Final[tuple[int, ...]] = tuple(10**n for n in range(_MAX_MINOR_UNITS + 1))
 _ZERO: Final = Decimal(0)
 
 _PLAIN_DECIMAL: Final = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
-# Refused values that an error message may show as they are: short, and shaped like
-# what was meant (a currency code; an amount typed with an exponent or separators).
+# Refused values that an error message may show as they are: short, and of a shape
+# no personal datum has (three capitals; digits with an exponent or separators; NaN).
 # Anything else is described by its length only: it may be personal data.
-_CODE_SHAPE: Final = re.compile(r"[A-Za-z]{1,4}")
-_AMOUNT_SHAPE: Final = re.compile(r"[0-9.,+\-eE_ ]+|[A-Za-z]+")
+_CODE_SHAPE: Final = re.compile(r"[A-Z]{3}")
+_AMOUNT_SHAPE: Final = re.compile(r"[0-9.,+\-eE_ ]+|(?i:s?nan|inf|infinity)")
 _AMOUNT_SHOWN_LENGTH: Final = 8
 
 _AMOUNT_TYPES: Final = "a Decimal, an int or a decimal string"
 _FACTOR_TYPES: Final = "a Decimal or an int"
 _AMOUNT_EXPECTED: Final = "a Decimal, an int or a decimal string such as '1234.50'"
 _FACTOR_EXPECTED: Final = "a finite Decimal or an int"
+_RATIO_EXPECTED: Final = "ratios within 10**±AMOUNT_DIGITS_LIMIT, scaled alike"
+_RATIO_BITS: Final = AMOUNT_DIGITS_LIMIT * 10 // 3 + 1  # an int below 10**AMOUNT_DIGITS_LIMIT
 
 
 @functools.cache
@@ -189,7 +190,12 @@ def _check_currency(currency: object) -> str:
             return currency
     elif isinstance(currency, str) and currency in _known_currencies():
         return str.__str__(currency)  # a StrEnum member or other str subclass: its text
-    raise UnknownCurrency(_shown(currency, _CODE_SHAPE))
+    raise UnknownCurrency(_shown(currency, _CODE_SHAPE, known=_near_code))
+
+
+def _near_code(text: str) -> bool:
+    # A known code in the wrong case ("cny") is shown; other words are not.
+    return text.upper() in _known_currencies()
 
 
 def minor_units(currency: str) -> int:
@@ -340,7 +346,8 @@ not float (floats are inexact; write Decimal('0.1') or the string '0.1')
         if type(units) is not int:
             raise AmountTypeError(type(units).__name__, "an int", "from_minor_units")
         code = _check_currency(currency)
-        return _make(_from_units(units, _units_for(code, minor_units)), code)
+        amount = _from_units(units, _units_for(code, minor_units))
+        return _make(_in_range(amount, amount, "a whole number of minor units in range"), code)
 
     @classmethod
     def total(
@@ -548,6 +555,8 @@ Money('83.34', 'CNY'), Money('83.33', 'CNY'))
         product = _multiply(self.amount, factor)
         if not product:
             product = product.copy_abs()  # never negative zero
+        elif not -AMOUNT_DIGITS_LIMIT <= product.adjusted() <= AMOUNT_DIGITS_LIMIT:
+            _in_range(product, product, _FACTOR_EXPECTED)  # raises: out of range
         return _make(product, self.currency)
 
     __rmul__ = __mul__
@@ -559,7 +568,10 @@ Money('83.34', 'CNY'), Money('83.33', 'CNY'))
         amount = self.amount
         if not amount:
             return _make(amount, self.currency)
-        return _make(_divide(amount, value), self.currency)
+        quotient = _divide(amount, value)
+        if not -AMOUNT_DIGITS_LIMIT <= quotient.adjusted() <= AMOUNT_DIGITS_LIMIT:
+            _in_range(quotient, quotient, _FACTOR_EXPECTED)  # raises: out of range
+        return _make(quotient, self.currency)
 
     def __neg__(self) -> Money:
         amount = self.amount
@@ -644,15 +656,24 @@ def _whole_units(money: Money, decimals: int, operation: str) -> int:
 
 def _divide(amount: Decimal, divisor: Decimal) -> Decimal:
     # DIVISION_DIGITS significant digits, and at least DIVISION_FRACTION_DIGITS after
-    # the point: a large quotient gets a wider context (made once per width).
+    # the point: a large quotient gets a wider context.
     digits = amount.adjusted() - divisor.adjusted() + 2 + DIVISION_FRACTION_DIGITS
     if digits <= DIVISION_DIGITS:
         return _DIVIDE.divide(amount, divisor)
-    context = _division_contexts.get(digits)
-    if context is None:
-        context = _division_contexts[digits] = _DIVIDE.copy()
-        context.prec = digits
-    return context.divide(amount, divisor)
+    return _division_context(digits).divide(amount, divisor)
+
+
+@functools.lru_cache(maxsize=64)
+def _division_context(digits: int) -> decimal.Context:
+    # Built whole before it is cached, so no thread ever sees a half-set context;
+    # bounded, since the widths are as many as the amounts' magnitudes.
+    return decimal.Context(
+        prec=digits,
+        Emax=decimal.MAX_EMAX,
+        Emin=decimal.MIN_EMIN,
+        rounding=ROUND_HALF_EVEN,
+        traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
+    )
 
 
 def _weights(ratios: Iterable[Decimal | int]) -> list[int]:
@@ -666,8 +687,14 @@ def _weights(ratios: Iterable[Decimal | int]) -> list[int]:
         if isinstance(value, Decimal):
             if not value.is_finite():
                 raise AllocationError(f"ratio {value!r} is not a finite number")
-            _in_range(value, value, "ratios that lie within the same range, scaled alike")
+            _in_range(value, value, _RATIO_EXPECTED)
             exponent = min(exponent, int(value.as_tuple().exponent))
+        elif value.bit_length() > _RATIO_BITS:
+            raise InvalidAmount(
+                f"with about {value.bit_length() * 3 // 10} digits",
+                "out of range",
+                _RATIO_EXPECTED,
+            )
         if value < 0:
             raise AllocationError(f"ratio {value!r} is negative; ratios must be 0 or more")
     if exponent == 0:

@@ -309,7 +309,8 @@ _FIXED_OFFSET = (
     "can name it as a zone, such as 'Etc/GMT-8' for UTC+08:00)"
 )
 # "+08:00", "-0500", "UTC+8", "GMT-03:30": an offset written where a name belongs.
-_OFFSET_TEXT = re.compile(r"\s*(?:UTC|GMT)?\s*[+-]\s*\d{1,2}(?::?\d{2}){0,2}\s*", re.IGNORECASE)
+_OFFSET_TEXT = re.compile(r"(?:UTC|GMT)?[+-]\d{1,2}(?::?\d{2}){0,2}", re.IGNORECASE)
+_OFFSET_TEXT_LENGTH = 20  # longer values are never offsets: the pattern is not tried
 
 
 @functools.cache
@@ -331,7 +332,9 @@ def _name_hint(name: str) -> str:
         if plain in _policy_zone_names():
             why = " (its clock counts leap seconds)" if prefix == "right" else ""
             return f"use the zone's own name {plain!r}, without the '{prefix}/' prefix{why}"
-    elif _OFFSET_TEXT.fullmatch(name):
+    elif len(name) <= _OFFSET_TEXT_LENGTH and _OFFSET_TEXT.fullmatch(
+        "".join(name.split())  # spaces anywhere: " UTC + 8 "
+    ):
         return _FIXED_OFFSET
     folded = name.casefold()
     for known in sorted(_policy_zone_names()):
@@ -343,17 +346,23 @@ def _name_hint(name: str) -> str:
 @functools.cache
 def _zone_by_name(name: str) -> pendulum.Timezone:
     if name not in _policy_zone_names():
-        raise UnknownTimeZone(_shown(name, _ZONE_SHAPE), _name_hint(name))
+        raise UnknownTimeZone(_shown(name, _ZONE_SHAPE, known=_near_zone), _name_hint(name))
     return _Timezone(name)
 
 
-# Refused zone names that messages may show as they are: shaped like a zone name (an
-# Area/Location path, a short code or an offset). Anything else is described by its
-# length only, since it may be personal data in the wrong field (see errors._shown).
+# Refused zone names that messages may show as they are: an Area/Location path, an
+# offset, a database entry that is not a policy zone, or a known name in the wrong
+# case. Anything else is described by its length only, since it may be personal data
+# in the wrong field (see errors._shown).
 _ZONE_SHAPE = re.compile(
-    r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+)+|[A-Za-z]{1,5}|[A-Za-z]*[+-][0-9:]{1,5}"
+    r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+)+|(?:UTC|GMT)?[+-][0-9:]{1,5}"
     r"|localtime|Factory|posixrules"
 )
+
+
+def _near_zone(text: str) -> bool:
+    folded = text.casefold()
+    return any(name.casefold() == folded for name in _policy_zone_names())
 
 
 def time_zone(tz: str | zoneinfo.ZoneInfo) -> pendulum.Timezone:
@@ -412,7 +421,7 @@ def time_zone(tz: str | zoneinfo.ZoneInfo) -> pendulum.Timezone:
             repr(given), f"a {type(given).__name__} has no IANA zone name; {_USE_A_NAME}"
         )
     raise UnknownTimeZone(
-        _shown(given, _ZONE_SHAPE),
+        _shown(given, _ZONE_SHAPE, known=_near_zone),
         f"a time zone is given as its IANA name (a str), a pendulum.Timezone or a "
         f"zoneinfo.ZoneInfo, not {type(given).__name__}; {_USE_A_NAME}",
     )

@@ -43,6 +43,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, Final, TypeVar
 
+import attrs
 import cattrs
 import pendulum
 from cattrs.errors import (
@@ -54,7 +55,6 @@ from cattrs.errors import (
 from cattrs.v import format_exception
 
 from renewal_core.errors import (
-    InvalidField,
     NaiveDateTimeError,
     RenewalError,
     SerializationError,
@@ -70,7 +70,7 @@ T = TypeVar("T")
 _DAY: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _INSTANT: Final = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?"
-    r"(?P<offset>Z|[+-][0-9]{2}:[0-9]{2})?"
+    r"(?P<offset>Z|[+-][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,6})?)?)?"
 )
 
 
@@ -254,35 +254,50 @@ def from_json(cls: type[T], text: str | bytes, *, converter: cattrs.Converter | 
             ``problems`` list every bad value with its JSON path.
     """
     target = getattr(cls, "__name__", repr(cls))
+    # Problems are collected inside the except blocks and raised outside them, so
+    # the SerializationError carries no chained exception: the originals (a
+    # JSONDecodeError holds the whole input, a validator's error its value) may hold
+    # personal data.
+    problems = _problems_reading(text)
+    if isinstance(problems, list):
+        raise SerializationError(target, problems)
+    try:
+        return (converter or _default_converter()).structure(problems.value, cls)
+    except (BaseValidationError, RenewalError, ValueError, TypeError, AttributeError) as error:
+        # BaseValidationError groups what cattrs found field by field; the others
+        # come from a value at the top level (AttributeError: not a JSON object).
+        found = _problems(error, "$")
+    raise SerializationError(target, found)
+
+
+@attrs.frozen
+class _Parsed:
+    value: object
+
+
+def _problems_reading(text: object) -> _Parsed | list[str]:
+    """Parse JSON text strictly: the parsed value, or the problems found."""
     try:
         if isinstance(text, bytes | bytearray):
             text = bytes(text).decode("utf-8")  # strict: no BOM, no other encoding
         if not isinstance(text, str):
-            raise _Refused(
-                f"expected JSON text (str or UTF-8 bytes), not {type(text).__name__} @ $"
+            return [f"expected JSON text (str or UTF-8 bytes), not {type(text).__name__} @ $"]
+        return _Parsed(
+            json.loads(
+                text,
+                parse_float=Decimal,
+                parse_constant=_NonFinite,
+                object_pairs_hook=_no_duplicate_keys,
             )
-        plain = json.loads(
-            text,
-            parse_float=Decimal,
-            parse_constant=_NonFinite,
-            object_pairs_hook=_no_duplicate_keys,
         )
     except UnicodeDecodeError as error:
-        raise SerializationError(target, [f"not UTF-8 text (byte {error.start}) @ $"]) from error
+        return [f"not UTF-8 text (byte {error.start}) @ $"]
     except json.JSONDecodeError as error:
-        raise SerializationError(target, [f"not valid JSON ({error.msg}) @ $"]) from error
+        return [f"not valid JSON ({error.msg}, line {error.lineno} column {error.colno}) @ $"]
     except _Refused as error:
-        raise SerializationError(target, [str(error)]) from error
-    except ValueError as error:  # an integer longer than Python converts from text
-        raise SerializationError(
-            target, [f"a number is too long to read ({error}) @ $"]
-        ) from error
-    try:
-        return (converter or _default_converter()).structure(plain, cls)
-    except (BaseValidationError, RenewalError, ValueError, TypeError, AttributeError) as error:
-        # BaseValidationError groups what cattrs found field by field; the others
-        # come from a value at the top level (AttributeError: not a JSON object).
-        raise SerializationError(target, _problems(error, "$")) from error
+        return [str(error)]
+    except ValueError:  # an integer longer than Python converts from text
+        return ["a number has more digits than can be read @ $"]
 
 
 def _leaf(error: BaseException, expected: type | None) -> str:
@@ -310,10 +325,11 @@ def _problems(error: BaseException, path: str) -> list[str]:
                 found.append(f"{_leaf(inner, note.type)} @ {path}{step}")
         for inner in without:
             found.extend(_problems(inner, path))
-    elif isinstance(error, InvalidField):
-        found.append(f"{error} @ {path}.{error.field}")
-    elif isinstance(error, UnknownCurrency):
-        found.append(f"{error} @ {path}.currency")
     else:
-        found.append(f"{_leaf(error, None)} @ {path}")
+        # A domain object's own check may name its field: InvalidField, and
+        # UnknownLocale / UnknownTimeZone raised while building a Party; only Money
+        # raises UnknownCurrency, for its currency.
+        field = "currency" if isinstance(error, UnknownCurrency) else getattr(error, "field", None)
+        where = f"{path}.{field}" if isinstance(field, str) else path
+        found.append(f"{_leaf(error, None)} @ {where}")
     return found

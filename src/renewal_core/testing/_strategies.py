@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import decimal
 import string
 from datetime import date
 from decimal import Decimal
@@ -42,7 +43,9 @@ def amounts(
     Built from integers, so every value is exact and shrinks towards zero.
     """
     low = -max_units if allow_negative else 0
-    return st.integers(low, max_units).map(lambda units: Decimal(units).scaleb(-places))
+    # scaleb in an exact context: the caller's thread context must not round values.
+    exact = decimal.Context(prec=decimal.MAX_PREC, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN)
+    return st.integers(low, max_units).map(lambda units: Decimal(units).scaleb(-places, exact))
 
 
 def money(
