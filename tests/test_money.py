@@ -772,3 +772,14 @@ def test_strategies_ignore_the_thread_decimal_context(data: st.DataObject) -> No
         ctx.prec = 3
         value = data.draw(amounts(places=2, max_units=10**12))
     assert value.as_tuple().exponent == -2
+
+
+def test_sums_beyond_the_range_are_refused_when_rounded_or_split() -> None:
+    near_limit = Money(Decimal("9E+10000"), "CNY")
+    too_big = near_limit + near_limit  # 1.8E+10001: additions are not checked
+    with pytest.raises(InvalidAmount, match="out of range"):
+        too_big.round()
+    with pytest.raises(InvalidAmount, match="out of range"):
+        too_big.split(2)
+    with pytest.raises(InvalidAmount, match="out of range"):
+        Money(Decimal("1E+10000"), "CNY") / Decimal("0.1")

@@ -1528,3 +1528,12 @@ def test_unknown_zone_messages_never_show_personal_data(secret: str) -> None:
         time_zone(secret)
     assert secret not in str(info.value)
     assert info.value.given == f"a string of {len(secret)} characters"
+
+
+def test_zone_shaped_values_with_long_numbers_are_not_shown() -> None:
+    with pytest.raises(UnknownTimeZone) as info:
+        time_zone("Asia/13812345678")
+    assert "13812345678" not in str(info.value)
+    with pytest.raises(UnknownTimeZone) as info:
+        time_zone("America/Port-au-Prance")
+    assert info.value.given == "'America/Port-au-Prance'"

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import inspect
+import itertools
 import re
 
 import pytest
@@ -8,6 +9,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from renewal_core import privacy
+from renewal_core.model import Party, PartyKind
 from renewal_core.privacy import mask_email, mask_id_number, mask_name, mask_phone
 
 MASK = "*"
@@ -137,6 +139,15 @@ def test_mask_id_number_long_values_show_3_and_4(value: str) -> None:
         ("0012345678901", "001******8901"),
         ("021-87654321", "021-****4321"),
         ("(021) 8765 4321", "(021) **** 4321"),
+        ("(+86) 138 1234 5678", "(+86) 138 **** 5678"),
+        ("(+86)13812345678", "(+86)138****5678"),
+        ("(+86) (21) 6000 0000", "(+86) (**) **** 0000"),
+        ("(+852) 9123 4567", "(+852) **** *567"),
+        ("(+1) 415 555 0123", "(+1) *** *** 0123"),
+        ("(+7) 495 123 4567", "(+7) 49* *** 4567"),
+        ("021 - 6000 0000", "021 - **** 0000"),
+        ("021 / 6000 . 0000", "021 / **** . 0000"),
+        ("0086 - 138 - 1234 - 5678", "0086 - 138 - **** - 5678"),
         ("87654321", "*****321"),
         ("4155550123", "******0123"),
         ("12345", "***45"),
@@ -223,6 +234,70 @@ def test_mask_phone_national_numbers(value: str) -> None:
         # Fewer than half are shown, and only at the end.
         assert 2 * shown < len(value) or not value
         assert masked[: len(value) - shown] == MASK * (len(value) - shown)
+
+
+def mask_national(digits: str) -> str:
+    """How the national number ``digits`` is masked, written out from the docs."""
+    size = len(digits)
+    if size >= 11:
+        return digits[:3] + MASK * (size - 7) + digits[-4:]
+    shown = min(4, (size - 1) // 2)
+    return MASK * (size - shown) + digits[size - shown :]
+
+
+# The separators Party accepts between groups of digits: a space, or one of "-", "."
+# and "/" with or without a single space on either side.
+GROUP_SEPARATORS = (
+    *("", " "),
+    *(f"{before}{sep}{after}" for sep in "-./" for before in ("", " ") for after in ("", " ")),
+)
+
+
+@st.composite
+def accepted_phones(draw: st.DrawFn) -> tuple[str, str]:
+    """A phone number in a form Party accepts, and its masked form."""
+    code = draw(st.sampled_from(CALLING_CODES))
+    prefix = draw(st.sampled_from(["", f"+{code}", f"(+{code})", f"00{code}"]))
+    # A national number never starts with "00", which starts an international prefix.
+    national = draw(st.from_regex(r"(?:0[1-9]|[1-9][0-9])[0-9]{3,13}", fullmatch=True))
+    masked_national = iter(mask_national(national))
+    cuts = draw(st.lists(st.integers(1, len(national) - 1), unique=True, max_size=6))
+    bounds = [0, *sorted(cuts), len(national)]
+    value, masked = prefix, prefix
+    for index, (start, end) in enumerate(itertools.pairwise(bounds)):
+        separator = draw(st.sampled_from(GROUP_SEPARATORS)) if index or prefix else ""
+        group = national[start:end]
+        hidden = "".join(next(masked_national) for _ in group)
+        if draw(st.booleans()):
+            group, hidden = f"({group})", f"({hidden})"
+        value += separator + group
+        masked += separator + hidden
+    return value, masked
+
+
+@given(accepted_phones())
+@example(("(+86) 138 1234 5678", "(+86) 138 **** 5678"))
+@example(("(+86)13812345678", "(+86)138****5678"))
+@example(("021 - 6000 0000", "021 - **** 0000"))
+def test_mask_phone_masks_every_accepted_form(phone: tuple[str, str]) -> None:
+    value, expected = phone
+    assert Party("C-1", PartyKind.INDIVIDUAL, "张三", phone=value).phone == value
+    masked = mask_phone(value)
+    assert masked == expected
+    # Without the oracle: a listed calling code stays, and of the national number at
+    # most the first 3 and the last 4 digits show; fewer than half when it is shorter
+    # than 11 digits.
+    compact = "".join(char for char in value if char.isdigit() or char == "+")
+    prefix = INTERNATIONAL_PREFIX.match(compact)
+    skip = 0 if prefix is None else len(prefix.group().removeprefix("+"))
+    digits = [i for i, char in enumerate(value) if char.isdigit()]
+    national = digits[skip:]
+    assert all(masked[i] == value[i] for i in digits[:skip])
+    shown = {i for i in national if masked[i] != MASK}
+    assert shown <= {*national[:3], *national[-4:]}
+    if len(national) < 11:
+        assert 2 * len(shown) < len(national)
+    assert all(masked[i] == value[i] for i in range(len(value)) if i not in national)
 
 
 @given(st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True))

@@ -392,3 +392,9 @@ def test_instants_with_second_offsets_round_trip() -> None:
     text = converter.unstructure(lmt)
     assert text.endswith("+08:05:43")
     assert converter.structure(text, pendulum.DateTime) == lmt
+
+
+def test_null_where_a_string_is_due() -> None:
+    assert _problems(Money, {"amount": "1", "currency": None}) == [
+        "expected a string, got null @ $.currency"
+    ]

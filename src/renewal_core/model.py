@@ -39,10 +39,17 @@ from typing import Any, Final, NoReturn, cast
 import attrs
 import pendulum
 
-from renewal_core.errors import AllocationError, CurrencyMismatch, InvalidField
+from renewal_core.errors import (
+    AllocationError,
+    CurrencyMismatch,
+    InvalidField,
+    InvalidTerm,
+    UnknownLocale,
+    UnknownTimeZone,
+)
 from renewal_core.formatting import parse_locale
 from renewal_core.money import Money, minor_units
-from renewal_core.periods import PolicyTerm, _to_date, time_zone
+from renewal_core.periods import PolicyTerm, RenewalCadence, _to_date, time_zone
 from renewal_core.privacy import mask_email, mask_id_number, mask_name, mask_phone
 
 __all__ = [
@@ -272,6 +279,15 @@ def _type_name(value: object) -> str:
 # private-use area by some host systems, or are newer than this Python's Unicode data.
 _INVISIBLE_ALLOWED: Final = frozenset({"Co", "Cn"})
 
+# Names may also hold two characters real names need, which ``isprintable()`` refuses:
+# the ideographic space U+3000, with which hosts pad two-character Chinese names
+# ("张\u3000三"; at either end it is whitespace, refused before this check), and the
+# zero-width non-joiner and joiner U+200C and U+200D, which Persian and Uyghur names
+# need, between two letters only (a letter's combining marks may stand between it and
+# the joiner, as after an Indic virama).
+_IDEOGRAPHIC_SPACE: Final = "\u3000"
+_JOINERS: Final = frozenset({"\u200c", "\u200d"})
+
 
 def _is_visible(value: str) -> bool:
     return value.isprintable() or all(
@@ -279,12 +295,60 @@ def _is_visible(value: str) -> bool:
     )
 
 
-def _text(*, personal: bool = False) -> _Validator:
+def _is_letter(char: str) -> bool:
+    return unicodedata.category(char).startswith("L")
+
+
+def _is_mark(char: str) -> bool:
+    return unicodedata.category(char).startswith("M")
+
+
+def _joins_letters(value: str, index: int) -> bool:
+    """Whether the joiner at ``index`` stands between two letters of ``value``."""
+    before = index - 1
+    while before >= 0 and _is_mark(value[before]):
+        before -= 1
+    after = index + 1
+    return (
+        before >= 0
+        and after < len(value)
+        and _is_letter(value[before])
+        and _is_letter(value[after])
+    )
+
+
+def _is_visible_name(value: str) -> bool:
+    return value.isprintable() or all(
+        char.isprintable()
+        or unicodedata.category(char) in _INVISIBLE_ALLOWED
+        or char == _IDEOGRAPHIC_SPACE
+        or (char in _JOINERS and _joins_letters(value, index))
+        for index, char in enumerate(value)
+    )
+
+
+_INVISIBLE: Final = (
+    "must not contain control characters, invisible formatting characters (such as "
+    "zero-width spaces) or spaces other than ' '"
+)
+_INVISIBLE_IN_NAME: Final = (
+    "must not contain control characters, invisible formatting characters (such as "
+    "zero-width spaces; a zero-width joiner or non-joiner only between two letters) or "
+    "spaces other than ' ' and the ideographic space U+3000"
+)
+
+
+def _text(*, personal: bool = False, name: bool = False) -> _Validator:
     """Check a non-empty ``str`` of visible characters without surrounding whitespace.
 
     Messages about a ``personal`` field never show the value, not even masked: they
-    say what is wrong and what is expected only. Other fields show their value.
+    say what is wrong and what is expected only. Other fields show their value. A
+    ``name`` (always personal) may also hold U+3000 and, between two letters, U+200C
+    and U+200D.
     """
+    visible, invisible = (
+        (_is_visible_name, _INVISIBLE_IN_NAME) if name else (_is_visible, _INVISIBLE)
+    )
 
     def validate(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if not isinstance(value, str):
@@ -298,27 +362,39 @@ def _text(*, personal: bool = False) -> _Validator:
                 attribute.name,
                 f"must not start or end with whitespace{shown}; strip it first",
             )
-        if not _is_visible(value):
-            _fail(
-                instance,
-                attribute.name,
-                "must not contain control characters, invisible formatting characters "
-                f"(such as zero-width spaces) or spaces other than ' '{shown}; "
-                "remove them first",
-            )
+        if not visible(value):
+            _fail(instance, attribute.name, f"{invisible}{shown}; remove them first")
 
     return validate
 
 
-# A phone number: an optional leading "+", then digits; a group of digits may be put in
-# parentheses (not nested), and one separator may stand between two digits or groups.
-# Each repetition starts with a digit or "(", so the pattern cannot backtrack badly.
-_PHONE: Final = re.compile(r"\+?(?:[0-9]|\([0-9]+\))(?:[ \-./]?(?:[0-9]|\([0-9]+\)))*")
+# A phone number: digits, after an optional "+" or a country calling code of 1 to 3
+# digits in parentheses with its "+" ("(+86)"). A group of digits may be put in
+# parentheses (not nested), and one separator may stand between two digits or groups:
+# a space, or one "-", "." or "/" with or without a single space on either side.
+#
+# The pattern takes linear time on any text (re backtracks, so this matters): it is
+# unambiguous, so a text can be matched in one way only, and each repetition of the
+# loop starts with a token of its own. A separator starts with " ", "-", "." or "/", a
+# group with a digit or "(", and both alternatives of the separator, as those of the
+# first group, tell themselves apart within two characters. So every repetition ends
+# on a digit or ")", and on a mismatch the engine gives each one up after a bounded
+# number of steps (a parenthesised group after rereading its own digits once) instead
+# of trying the text in other splits. No quantifier is nested in another that could
+# match the same characters.
+_PHONE_GROUP: Final = r"(?:[0-9]|\([0-9]+\))"
+_PHONE_SEPARATOR: Final = r"(?: ?[\-./] ?| )"
+_PHONE: Final = re.compile(
+    rf"(?:\+?{_PHONE_GROUP}|\(\+[0-9]{{1,3}}\))(?:{_PHONE_SEPARATOR}?{_PHONE_GROUP})*"
+)
 _PHONE_DIGITS: Final = range(5, 21)  # 5 to 20 digits
 _PHONE_FORMAT: Final = (
-    "must be a phone number: 5 to 20 digits 0-9 with an optional leading '+'; one "
-    "space, '-', '.' or '/' may separate groups of digits, and a group may be put in "
-    "parentheses, as in '+86 21 6000 0000' or '(021) 6000-0000'"
+    "must be a phone number: 5 to 20 digits 0-9 after an optional '+' or a country "
+    "calling code such as '(+86)'; a space, or one '-', '.' or '/' with at most one "
+    "space on either side, may separate groups of digits, and a group may be put in "
+    "parentheses, as in '+86 21 6000 0000', '(+86) 21-6000-0000' or '(021) 6000 - "
+    "0000'; an extension ('ext. 12', '转 123') is not accepted: keep it in a field of "
+    "its own"
 )
 
 
@@ -353,25 +429,42 @@ def _plain_str(value: str) -> str:
     return value
 
 
+# UnknownLocale and UnknownTimeZone raised for a field are raised again, naming the
+# field, outside the ``except`` block and ``from None``: no exception chain then holds
+# the first error, nor anything it may have chained from (such as a lookup error that
+# repeats the raw value, which may be personal data in the wrong field).
+
+
 def _locale(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, str):
         _fail(instance, attribute.name, f"must be a str such as 'zh_CN', not {_type_name(value)}")
-    parse_locale(value)  # cached; raises UnknownLocale
+    try:
+        parse_locale(value)  # cached
+    except UnknownLocale as error:
+        given = error.given  # shown safely by renewal_core.formatting
+    else:
+        return
+    raise UnknownLocale(given, field=attribute.name) from None
 
 
 def _zone_name(value: str | zoneinfo.ZoneInfo) -> str:
     """Store a time zone as its IANA name, a plain ``str``; check it exists.
 
-    A converter: takes a name, a ``pendulum.Timezone`` or a ``zoneinfo.ZoneInfo``
-    (``UnknownTimeZone`` when it is not a known IANA zone); anything else is passed
-    on for :func:`_time_zone` to refuse.
+    A converter of ``Party.time_zone``: takes a name, a ``pendulum.Timezone`` or a
+    ``zoneinfo.ZoneInfo`` (``UnknownTimeZone`` naming the field when it is not a known
+    IANA zone); anything else is passed on for :func:`_time_zone` to refuse.
     """
     given: object = value  # typed loosely: callers without mypy can pass anything
-    if isinstance(given, zoneinfo.ZoneInfo):  # pendulum.Timezone is a ZoneInfo
-        return time_zone(given.key).name  # a key of None raises UnknownTimeZone
-    if isinstance(given, str):
-        return time_zone(str.__str__(given)).name
-    return cast("str", value)
+    try:
+        if isinstance(given, zoneinfo.ZoneInfo):  # pendulum.Timezone is a ZoneInfo
+            return time_zone(given.key).name  # a key of None raises UnknownTimeZone
+        if isinstance(given, str):
+            return time_zone(str.__str__(given)).name
+    except UnknownTimeZone as error:
+        shown, hint = error.given, error.hint  # shown safely by renewal_core.periods
+    else:
+        return cast("str", value)  # not a zone at all: _time_zone refuses it
+    raise UnknownTimeZone(shown, hint, field="time_zone") from None
 
 
 def _time_zone(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -534,18 +627,27 @@ class Party:
     Args:
         party_id: the host system's identifier of the party.
         kind: a :class:`PartyKind`.
-        name: the name. Masked in ``repr``.
+        name: the name. Besides the visible characters of every text field (see
+            below), it may hold the ideographic space U+3000, with which hosts pad
+            two-character Chinese names (a U+3000 between 张 and 三), and the zero-width
+            non-joiner and joiner U+200C and U+200D between two letters, as Persian
+            and Uyghur names need. Masked in ``repr``.
         id_kind: the kind of document ``id_number`` comes from; required with an
             ``id_number`` and refused without one.
         id_number: the identity document number. Masked in ``repr``. Only its
             basic format is checked here (a text field as below); check digits of
             resident IDs and credit codes are not verified yet.
-        phone: a phone number: 5 to 20 digits ``0-9`` with an optional leading
-            ``+``. One separator (space, ``-``, ``.`` or ``/``) may stand between
-            two digits, and a group of digits may be put in parentheses, not nested:
-            ``"+86 138-1234-5678"``, ``"(021) 8765 4321"`` and ``"+1 (415)
-            555.0123"`` pass; ``"138--1234"``, ``"(((1)))"`` and ``"110"`` (too
-            few digits) do not. Masked in ``repr``.
+        phone: a phone number: 5 to 20 digits ``0-9``, after an optional ``+`` or
+            a country calling code of 1 to 3 digits in parentheses with its ``+``
+            (``"(+86)"``). One separator may stand between two digits: a space, or
+            one ``-``, ``.`` or ``/`` with or without a single space on either side;
+            and a group of digits may be put in parentheses, not nested:
+            ``"+86 138-1234-5678"``, ``"(+86) 138 1234 5678"``,
+            ``"(+86)13812345678"``, ``"021 - 6000 0000"``, ``"(021) 8765 4321"``
+            and ``"+1 (415) 555.0123"`` pass; ``"138--1234"``, ``"(((1)))"`` and
+            ``"110"`` (too few digits) do not. Extensions are refused too
+            (``"010-88888888 转 123"``, ``"021 6000 0000 ext. 12"``): keep them in a
+            field of your own. Masked in ``repr``.
         email: an e-mail address: one ``@``, a non-empty local part, a domain with
             at least one dot, no whitespace. Masked in ``repr``.
         locale: the CLDR locale to address the party in, such as ``"zh_CN"``
@@ -564,11 +666,14 @@ class Party:
     non-empty ``str`` values without leading or trailing whitespace, made of visible
     characters: control characters, invisible formatting characters such as
     zero-width spaces, and spaces other than ``" "`` are refused (Chinese and other
-    scripts are welcome). A field that does not pass raises
-    :class:`~renewal_core.errors.InvalidField`. Its message never shows any part of
-    a personal value (name, ID number, phone, e-mail), not even masked: it says what
-    is wrong and what is expected. ``str()`` is the masked ``repr``; the attributes
-    keep the real values.
+    scripts are welcome; ``name`` takes the few exceptions above). A field that does
+    not pass raises :class:`~renewal_core.errors.InvalidField`. Its message never
+    shows any part of a personal value (name, ID number, phone, e-mail), not even
+    masked: it says what is wrong and what is expected. No exception chain holds the
+    value either (errors are raised ``from None``). An unknown ``locale`` or
+    ``time_zone`` raises :class:`~renewal_core.errors.UnknownLocale` or
+    :class:`~renewal_core.errors.UnknownTimeZone`, whose ``field`` names the
+    attribute. ``str()`` is the masked ``repr``; the attributes keep the real values.
 
     >>> party = Party(
     ...     "C-1001",
@@ -597,13 +702,15 @@ IdKind.RESIDENT_ID
     Traceback (most recent call last):
     ...
     renewal_core.errors.InvalidField: Party.phone: must be a phone number: 5 to 20 digits 0-9 \
-with an optional leading '+'; one space, '-', '.' or '/' may separate groups of digits, and a \
-group may be put in parentheses, as in '+86 21 6000 0000' or '(021) 6000-0000'
+after an optional '+' or a country calling code such as '(+86)'; a space, or one '-', '.' or \
+'/' with at most one space on either side, may separate groups of digits, and a group may be \
+put in parentheses, as in '+86 21 6000 0000', '(+86) 21-6000-0000' or '(021) 6000 - 0000'; \
+an extension ('ext. 12', '转 123') is not accepted: keep it in a field of its own
     """
 
     party_id: str = attrs.field(validator=_text())
     kind: PartyKind = attrs.field(validator=_member_of(PartyKind))
-    name: str = attrs.field(validator=_text(personal=True), repr=_masked(mask_name))
+    name: str = attrs.field(validator=_text(personal=True, name=True), repr=_masked(mask_name))
     id_kind: IdKind | None = attrs.field(
         default=None, validator=attrs.validators.optional(_member_of(IdKind))
     )
@@ -791,13 +898,11 @@ class Policy:
             units. Its currency is the policy's currency.
         sales_channel: the :class:`Channel` the policy (or this renewal) was sold
             through.
-        inception: the start day of the first term (首次起保日), from which
-            anniversaries are counted. When the term renews (it has a
-            ``cadence``, as terms built with ``PolicyTerm.annual`` or
-            ``PolicyTerm.months`` do), it must be the cadence's anchor, so build a
-            renewal year's term with ``PolicyTerm.annual(start, tz,
-            inception=inception)``; a term without a cadence only needs it not after
-            ``term.start``. A :class:`datetime.date` is turned into a
+        inception: the start day of the first term ever (首次起保日). It must not be
+            after ``term.start`` and, when the term renews (it has a ``cadence``, as
+            terms built with ``PolicyTerm.annual`` or ``PolicyTerm.months`` do), not
+            after the cadence's ``anchor``, the first day of the renewal series the
+            term belongs to; see below. A :class:`datetime.date` is turned into a
             :class:`pendulum.Date`; a datetime is refused.
         renewal_count: how many times the policy has been renewed; an ``int`` not
             below zero (``bool`` is refused).
@@ -808,6 +913,19 @@ class Policy:
         payment_status: a :class:`PaymentStatus`.
         insured: the insured (被保险人) when not the holder; ``None`` means the
             holder is the insured.
+
+    A renewing term counts its renewals from its cadence's ``anchor``. Usually that
+    is the inception: build a renewal year's term with ``PolicyTerm.annual(start, tz,
+    inception=inception)``. An anchor after the inception is the start of a new
+    renewal series, as when a lapsed policy is renewed from another day (first
+    written on 2021-03-15, renewed from 2024-03-25 after a break), and is accepted.
+    But an anchor that falls exactly on a term start of the inception's own cadence
+    (the same months and month-end rule) is refused
+    (:class:`~renewal_core.errors.InvalidField` for ``term``), such as 2025-02-28,
+    the anchor of ``PolicyTerm.annual(date(2025, 2, 28), tz)``, for a policy first
+    written on 2024-02-29: such a term was almost certainly built without
+    ``inception=``, and its renewals would drift (to 28 February, for good). An
+    anchor before the inception is refused too (for ``inception``).
 
     Every amount of the policy, its coverages and its claims is in the premium's
     currency (:class:`~renewal_core.errors.CurrencyMismatch` otherwise). The
@@ -836,16 +954,28 @@ class Policy:
     >>> "13812345678" in repr(policy), "138****5678" in repr(policy)
     (False, True)
 
-    A renewal year's term built without its original inception would renew from the
+    A renewal year's term built without its inception would renew counting from the
     wrong day, so it is refused:
 
     >>> attrs.evolve(policy, term=PolicyTerm.annual(pendulum.date(2024, 3, 1), "Asia/Shanghai"))
     Traceback (most recent call last):
     ...
-    renewal_core.errors.InvalidField: Policy.inception: 2022-03-01 is not the original \
-inception of the term's renewal cadence, 2024-03-01, so renewals would be counted from the \
-wrong day; build the term with PolicyTerm.annual(start, tz, inception=...) (or \
-PolicyTerm.months(start, n, tz, inception=...)), passing the original inception 2022-03-01
+    renewal_core.errors.InvalidField: Policy.term: its renewal cadence starts on 2024-03-01, \
+the start of term 2 of the 12-month cadence from the inception 2022-03-01, so the term was \
+probably built without inception= and would renew counting from 2024-03-01 instead of the \
+inception, drifting at month ends (after a 29 February inception, on 28 February for good); \
+build it with PolicyTerm.annual(start, tz, inception=...) (or PolicyTerm.months(start, n, tz, \
+inception=...)), passing the inception 2022-03-01
+
+    A new renewal series after a break starts on a day of its own, and renews from it:
+
+    >>> redated = attrs.evolve(
+    ...     policy,
+    ...     term=PolicyTerm.annual(pendulum.date(2024, 3, 25), "Asia/Shanghai"),
+    ...     inception=pendulum.date(2021, 3, 15),
+    ... )
+    >>> redated.term.renewal().start
+    Date(2025, 3, 25)
     """
 
     number: str = attrs.field(validator=_text())
@@ -876,25 +1006,7 @@ PolicyTerm.months(start, n, tz, inception=...)), passing the original inception 
     )
 
     def __attrs_post_init__(self) -> None:
-        cadence = self.term.cadence
-        if cadence is not None:
-            if self.inception != cadence.anchor:
-                raise InvalidField(
-                    "Policy",
-                    "inception",
-                    f"{self.inception} is not the original inception of the term's renewal "
-                    f"cadence, {cadence.anchor}, so renewals would be counted from the wrong "
-                    "day; build the term with PolicyTerm.annual(start, tz, inception=...) "
-                    "(or PolicyTerm.months(start, n, tz, inception=...)), passing the "
-                    f"original inception {self.inception}",
-                )
-        elif self.inception > self.term.start:
-            raise InvalidField(
-                "Policy",
-                "inception",
-                f"{self.inception} is after the start of the current term "
-                f"{self.term.start}; inception is the start of the first term",
-            )
+        self._check_inception()
         amounts: list[tuple[str, Money | None]] = []
         for index, coverage in enumerate(self.coverages):
             amounts += [
@@ -906,6 +1018,47 @@ PolicyTerm.months(start, n, tz, inception=...)), passing the original inception 
             (f"claims[{index}].paid", claim.paid) for index, claim in enumerate(self.claims)
         ]
         _same_currency("Policy", ("premium", self.premium), amounts)
+
+    def _check_inception(self) -> None:
+        """Check ``inception`` against the term and the anchor of its cadence."""
+        cadence = self.term.cadence
+        if cadence is None:
+            if self.inception > self.term.start:
+                raise InvalidField(
+                    "Policy",
+                    "inception",
+                    f"{self.inception} is after the start of the current term "
+                    f"{self.term.start}; inception is the start of the first term",
+                )
+            return
+        anchor = cadence.anchor
+        if self.inception > anchor:
+            raise InvalidField(
+                "Policy",
+                "inception",
+                f"{self.inception} is after {anchor}, the first day of the term's renewal "
+                "series (its cadence's anchor); inception is the start of the first term "
+                "ever, so it cannot come later",
+            )
+        if self.inception == anchor:
+            return
+        try:
+            # Raises InvalidTerm when the anchor is no term start of the inception's
+            # own cadence (the anchor is never before the inception here).
+            index = RenewalCadence(self.inception, cadence.months, cadence.rule).index_of(anchor)
+        except InvalidTerm:
+            return  # a new renewal series, started after a break
+        raise InvalidField(
+            "Policy",
+            "term",
+            f"its renewal cadence starts on {anchor}, the start of term {index} of the "
+            f"{cadence.months}-month cadence from the inception {self.inception}, so the "
+            "term was probably built without inception= and would renew counting from "
+            f"{anchor} instead of the inception, drifting at month ends (after a 29 "
+            "February inception, on 28 February for good); build it with "
+            "PolicyTerm.annual(start, tz, inception=...) (or PolicyTerm.months(start, n, "
+            f"tz, inception=...)), passing the inception {self.inception}",
+        )
 
     @property
     def currency(self) -> str:

@@ -355,7 +355,8 @@ def _zone_by_name(name: str) -> pendulum.Timezone:
 # case. Anything else is described by its length only, since it may be personal data
 # in the wrong field (see errors._shown).
 _ZONE_SHAPE = re.compile(
-    r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+)+|(?:UTC|GMT)?[+-][0-9:]{1,5}"
+    r"[A-Za-z][A-Za-z_\-]*(?:/[A-Za-z][A-Za-z_\-]*(?:[+-]?[0-9]{1,2})?)+"
+    r"|(?:UTC|GMT)?[+-][0-9:]{1,5}"
     r"|localtime|Factory|posixrules"
 )
 

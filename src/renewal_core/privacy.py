@@ -147,7 +147,8 @@ def mask_phone(value: str) -> str:
     """Mask a phone number, keeping its separators and country calling code.
 
     Separators (spaces, ``-``, ``.``, ``(``, ``)``, ``/``) stay in place, and so does
-    an international prefix (``+86``, ``0086``, ``+1``; see below). Of the remaining
+    an international prefix (``+86``, ``(+86)``, ``0086``, ``+1``; see below): every
+    form :class:`~renewal_core.model.Party` accepts is masked. Of the remaining
     characters, the *national number*, one ``*`` replaces each hidden character:
 
     * 11 characters or more: the first 3 and the last 4 stay visible (the customary
@@ -175,6 +176,10 @@ def mask_phone(value: str) -> str:
     '+86 138-****-5678'
     >>> mask_phone("+8613812345678")
     '+86138****5678'
+    >>> mask_phone("(+86) 138 1234 5678")
+    '(+86) 138 **** 5678'
+    >>> mask_phone("021 - 6000 0000")
+    '021 - **** 0000'
     >>> mask_phone("+1 (415) 555-0123")
     '+1 (***) ***-0123'
     >>> mask_phone("+138 1234 5678")
