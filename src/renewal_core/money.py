@@ -141,7 +141,6 @@ _subtract = _EXACT.subtract
 _multiply = _EXACT.multiply
 _UNITS: Final = tuple(Decimal(1).scaleb(-n) for n in range(_MAX_MINOR_UNITS + 1))
 _POWERS_OF_TEN: Final[tuple[int, ...]] = tuple(10**n for n in range(_MAX_MINOR_UNITS + 1))
-_ZERO: Final = Decimal(0)
 
 _PLAIN_DECIMAL: Final = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
 # Refused values that an error message may show as they are: short, and of a shape
