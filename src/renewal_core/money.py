@@ -48,7 +48,7 @@ from decimal import (
     ROUND_UP,
     Decimal,
 )
-from typing import Final, cast
+from typing import Final, NoReturn, cast
 
 import attrs
 from babel.numbers import get_currency_precision, list_currencies
@@ -174,15 +174,6 @@ def _cldr_minor_units(currency: str) -> int:
     return units
 
 
-_UNIT_OF: dict[str, Decimal] = {}
-
-
-def _unit_of(currency: str) -> Decimal:
-    # The currency's minor unit as a Decimal (Decimal('0.01') for CNY), memoized.
-    unit = _UNIT_OF[currency] = _UNITS[_cldr_minor_units(currency)]
-    return unit
-
-
 def _check_currency(currency: object) -> str:
     if type(currency) is str:
         if currency in _known_currencies():
@@ -224,11 +215,10 @@ def _units_for(currency: str, override: int | None) -> int:
     return _check_minor_units(override)
 
 
-def _check_rounding(rounding: object) -> None:
-    if not isinstance(rounding, str) or rounding not in ROUNDING_MODES:
-        raise InvalidRounding(
-            repr(rounding), "use one of the decimal module's modes, e.g. decimal.ROUND_HALF_UP"
-        )
+def _refuse_rounding(rounding: object) -> NoReturn:
+    raise InvalidRounding(
+        repr(rounding), "use one of the decimal module's modes, e.g. decimal.ROUND_HALF_UP"
+    )
 
 
 def is_plain_decimal(text: str) -> bool:
@@ -423,12 +413,9 @@ not float (floats are inexact; write Decimal('0.1') or the string '0.1')
         Money('1.235', 'IQD')
         """
         if rounding.__class__ is not str or rounding not in ROUNDING_MODES:
-            _check_rounding(rounding)
+            _refuse_rounding(rounding)
         currency = self.currency
-        if minor_units is None:
-            unit = _UNIT_OF.get(currency) or _unit_of(currency)
-        else:
-            unit = _UNITS[_check_minor_units(minor_units)]
+        unit = _UNITS[_units_for(currency, minor_units)]
         amount = self.amount
         if amount.adjusted() > AMOUNT_DIGITS_LIMIT:
             _in_range(amount, amount, _FACTOR_EXPECTED)  # raises: the result is too large
