@@ -1,0 +1,229 @@
+"""Host-supplied facts and the subject that eligibility and risk rules look at.
+
+The library never looks anything up: what the policy itself does not carry (the
+unpaid premium from billing, fraud and sanctions flags, the insured's birth date, the
+vehicle's first registration, the materials of the application) arrives as a typed
+:class:`RenewalFacts` value built by the host. Rules see a :class:`RenewalSubject`:
+the policy, the day of the check in the policy's zone, and the facts.
+
+>>> import pendulum
+>>> from renewal_core.money import Money
+>>> facts = RenewalFacts(outstanding_premium=Money("120.00", "CNY"), overdue_installments=1)
+>>> facts.overdue_installments, facts.fraud_flag
+(1, False)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+import attrs
+import pendulum
+
+from renewal_core._fields import (
+    _as_day,
+    _count,
+    _day,
+    _fail,
+    _flag,
+    _instance_of,
+    _money,
+    _type_name,
+)
+from renewal_core.errors import CurrencyMismatch, DateTypeError
+from renewal_core.materials import Materials
+from renewal_core.model import Policy
+from renewal_core.money import Money
+
+__all__ = ["RenewalFacts", "RenewalSubject"]
+
+
+def _optional(validator: Any) -> Any:
+    return attrs.validators.optional(validator)
+
+
+def _optional_day(value: dt.date | None) -> pendulum.Date | None:
+    return None if value is None else _as_day(value)
+
+
+def _frozen_extra(value: Mapping[str, object]) -> Mapping[str, object]:
+    given: object = value  # typed loosely: callers without mypy can pass anything
+    if isinstance(given, Mapping):
+        return MappingProxyType(dict(given))
+    return value
+
+
+def _extra(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, Mapping):
+        _fail(instance, attribute.name, f"must be a mapping, not {_type_name(value)}")
+    for key in value:
+        if not isinstance(key, str):
+            _fail(instance, attribute.name, f"keys must be str, not {_type_name(key)}")
+
+
+def _codes(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, tuple):
+        _fail(instance, attribute.name, f"must be a list or a tuple, not {_type_name(value)}")
+    for index, item in enumerate(value):
+        if not isinstance(item, str) or not item:
+            _fail(instance, f"{attribute.name}[{index}]", "must be a non-empty str")
+
+
+def _as_codes(value: tuple[str, ...]) -> tuple[str, ...]:
+    given: object = value
+    if isinstance(given, list):
+        return tuple(given)
+    return value
+
+
+def _rating(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int):
+        _fail(instance, attribute.name, f"must be an int or None, not {_type_name(value)}")
+    if value < 1:
+        _fail(instance, attribute.name, f"must be at least 1, not {value}")
+
+
+@attrs.frozen
+class RenewalFacts:
+    """What the host knows about a renewal that the policy itself does not carry.
+
+    Every field is optional; a rule that needs a fact that is missing says so in its
+    reasons (usually by referring the case to a person) instead of guessing.
+
+    Args:
+        outstanding_premium: premium of the current term still unpaid, from billing;
+            ``None`` when billing did not say (rules then use ``Policy.payment_status``).
+            Not negative, whole minor units.
+        overdue_installments: how many installments are past their due day.
+        days_overdue: days since the due day of the oldest unpaid installment.
+        late_payments: payments made after their due day in the look-back period
+            (payment history, for lapse and delinquency risk).
+        insured_birth_date: the insured person's birth date (for the maximum
+            renewal age). When absent, rules read it from a resident ID number of the
+            insured, if there is one.
+        vehicle_first_registered: the day the vehicle was first registered (auto).
+        earned_premium: premium earned over the claims look-back period, the
+            denominator of the loss ratio; same currency as the policy.
+        do_not_renew: the insurer marked the policy not to be renewed.
+        fraud_flag: the host's fraud system flagged the case.
+        fraud_indicators: codes of the fraud signals raised, as the host names them
+            (``"staged_accident"``, ``"duplicate_claim"``); a list or a tuple.
+        sanctions_hit: a party matched a sanctions or watch list.
+        jurisdiction: where the policy is written, as the host names it (``"CN-31"``);
+            used to pick renewal-window rules.
+        materials: the data and documents of the renewal application; ``None``
+            means the policy's own party data is reviewed.
+        underwriter_likelihood: an underwriter's qualitative rating of how likely
+            the risk is to materialise, 1 (rare) and up; ``None`` when not rated.
+        underwriter_impact: the underwriter's rating of its impact, 1 (minor) and up.
+        extra: any further facts for your own rules, keyed by name.
+    """
+
+    outstanding_premium: Money | None = attrs.field(
+        default=None, kw_only=True, validator=_optional(_money())
+    )
+    overdue_installments: int = attrs.field(default=0, kw_only=True, validator=_count)
+    days_overdue: int = attrs.field(default=0, kw_only=True, validator=_count)
+    late_payments: int = attrs.field(default=0, kw_only=True, validator=_count)
+    insured_birth_date: pendulum.Date | None = attrs.field(
+        default=None, kw_only=True, converter=_optional_day, validator=_optional(_day)
+    )
+    vehicle_first_registered: pendulum.Date | None = attrs.field(
+        default=None, kw_only=True, converter=_optional_day, validator=_optional(_day)
+    )
+    earned_premium: Money | None = attrs.field(
+        default=None, kw_only=True, validator=_optional(_money())
+    )
+    do_not_renew: bool = attrs.field(default=False, kw_only=True, validator=_flag)
+    fraud_flag: bool = attrs.field(default=False, kw_only=True, validator=_flag)
+    fraud_indicators: tuple[str, ...] = attrs.field(
+        default=(), kw_only=True, converter=_as_codes, validator=_codes
+    )
+    sanctions_hit: bool = attrs.field(default=False, kw_only=True, validator=_flag)
+    jurisdiction: str | None = attrs.field(
+        default=None, kw_only=True, validator=_optional(_instance_of(str))
+    )
+    materials: Materials | None = attrs.field(
+        default=None, kw_only=True, validator=_optional(_instance_of(Materials))
+    )
+    underwriter_likelihood: int | None = attrs.field(default=None, kw_only=True, validator=_rating)
+    underwriter_impact: int | None = attrs.field(default=None, kw_only=True, validator=_rating)
+    extra: Mapping[str, object] = attrs.field(
+        factory=dict, kw_only=True, converter=_frozen_extra, validator=_extra, hash=False
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if (self.underwriter_likelihood is None) != (self.underwriter_impact is None):
+            _fail(
+                self,
+                "underwriter_impact",
+                "underwriter_likelihood and underwriter_impact are given together or not at all",
+            )
+        if (
+            self.outstanding_premium is not None
+            and self.earned_premium is not None
+            and self.outstanding_premium.currency != self.earned_premium.currency
+        ):
+            raise CurrencyMismatch(
+                self.outstanding_premium.currency,
+                self.earned_premium.currency,
+                "build RenewalFacts whose outstanding_premium and earned_premium are",
+            )
+
+
+_NO_FACTS = RenewalFacts()
+
+
+def _subject_day(value: dt.date) -> pendulum.Date:
+    given: object = value
+    if isinstance(given, dt.datetime) or not isinstance(given, dt.date):
+        raise DateTypeError(type(given).__name__, "as_of", "a date (use policy.term.local_day)")
+    return _as_day(given)
+
+
+@attrs.frozen
+class RenewalSubject:
+    """What a rule looks at: the policy, the day of the check and the host's facts.
+
+    Build it with :meth:`of`, which turns an aware datetime into the day it falls on
+    in the policy's zone and checks that the facts' amounts are in the policy's
+    currency.
+
+    Attributes:
+        policy: the policy in its current term.
+        as_of: the day of the check, in the policy's time zone.
+        facts: the host-supplied :class:`RenewalFacts`.
+    """
+
+    policy: Policy = attrs.field(validator=_instance_of(Policy))
+    as_of: pendulum.Date = attrs.field(converter=_subject_day)
+    facts: RenewalFacts = attrs.field(default=_NO_FACTS, validator=_instance_of(RenewalFacts))
+
+    def __attrs_post_init__(self) -> None:
+        currency = self.policy.currency
+        for name in ("outstanding_premium", "earned_premium"):
+            amount: Money | None = getattr(self.facts, name)
+            if amount is not None and amount.currency != currency:
+                raise CurrencyMismatch(
+                    currency, amount.currency, f"check a policy whose premium and facts.{name} are"
+                )
+
+    @classmethod
+    def of(
+        cls, policy: Policy, as_of: dt.date | dt.datetime, facts: RenewalFacts | None = None
+    ) -> RenewalSubject:
+        """Build a subject; an aware datetime ``as_of`` becomes its day in the policy's zone.
+
+        Raises:
+            NaiveDateTimeError: ``as_of`` is a datetime without a time zone.
+            DateTypeError: ``as_of`` is neither a date nor a datetime.
+            CurrencyMismatch: an amount of ``facts`` is not in the policy's currency.
+        """
+        given: object = as_of
+        day = policy.term.local_day(given) if isinstance(given, dt.datetime) else as_of
+        return cls(policy, day, _NO_FACTS if facts is None else facts)

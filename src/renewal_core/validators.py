@@ -1,0 +1,3 @@
+"""Being built (issue 3)."""
+
+__all__: list[str] = []
