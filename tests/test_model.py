@@ -18,6 +18,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from builders import (
+    EMAIL,
+    ID_NUMBER,
+    NAME,
+    PERSONAL,
+    PHONE,
+    cny,
+    make_claim,
+    make_coverage,
+    make_party,
+    make_policy,
+    make_term,
+)
 from renewal_core import model, testing
 from renewal_core.errors import (
     CurrencyMismatch,
@@ -45,11 +58,6 @@ from renewal_core.money import Money
 from renewal_core.periods import MonthEndRule, PolicyTerm, time_zone
 from renewal_core.privacy import mask_email, mask_id_number, mask_name, mask_phone
 
-NAME = "张三"
-ID_NUMBER = "110101199003071234"
-PHONE = "13812345678"
-EMAIL = "zhang.san@example.com"
-PERSONAL = (NAME, ID_NUMBER, PHONE, EMAIL)
 PHONE_FORMAT = (
     "must be a phone number: 5 to 20 digits 0-9 after an optional '+' or a country calling "
     "code such as '(+86)'; a space, or one '-', '.' or '/' with at most one space on either "
@@ -81,81 +89,6 @@ ENUMS: tuple[type[enum.Enum], ...] = (
     PaymentStatus,
     PolicyStatus,
 )
-
-
-def cny(amount: str) -> Money:
-    return Money(amount, "CNY")
-
-
-def make_party(**changes: Any) -> Party:
-    fields: dict[str, Any] = {
-        "party_id": "C-1001",
-        "kind": PartyKind.INDIVIDUAL,
-        "name": NAME,
-        "id_kind": IdKind.RESIDENT_ID,
-        "id_number": ID_NUMBER,
-        "phone": PHONE,
-        "email": EMAIL,
-        "locale": "zh_CN",
-        "time_zone": "Asia/Shanghai",
-        "preferred_channels": (Channel.MOBILE_APP, Channel.SMS),
-    }
-    fields.update(changes)
-    return Party(**fields)
-
-
-def make_term(
-    start: dt.date = dt.date(2024, 3, 1), inception: dt.date | None = dt.date(2022, 3, 1)
-) -> PolicyTerm:
-    """An annual term, a renewal year of a policy first written on ``inception``."""
-    return PolicyTerm.annual(start, "Asia/Shanghai", inception=inception)
-
-
-def make_coverage(**changes: Any) -> Coverage:
-    fields: dict[str, Any] = {
-        "code": "third_party_liability",
-        "sum_insured": cny("1000000"),
-        "premium": cny("1180.00"),
-        "deductible": cny("0"),
-        "description": "三者险",
-    }
-    fields.update(changes)
-    return Coverage(**fields)
-
-
-def make_claim(**changes: Any) -> ClaimRecord:
-    fields: dict[str, Any] = {
-        "claim_id": "CL-1",
-        "occurred_on": dt.date(2024, 7, 1),
-        "paid": cny("3200.00"),
-        "status": ClaimStatus.CLOSED,
-        "at_fault": True,
-        "fatal": False,
-        "reported_on": dt.date(2024, 7, 2),
-    }
-    fields.update(changes)
-    return ClaimRecord(**fields)
-
-
-def make_policy(**changes: Any) -> Policy:
-    fields: dict[str, Any] = {
-        "number": "P-2024-0001",
-        "holder": make_party(),
-        "line_of_business": LineOfBusiness.AUTO,
-        "product_code": "AUTO-COMMERCIAL",
-        "term": make_term(),
-        "status": PolicyStatus.ACTIVE,
-        "premium": cny("3560.00"),
-        "sales_channel": Channel.AGENT,
-        "inception": dt.date(2022, 3, 1),
-        "renewal_count": 2,
-        "coverages": [make_coverage()],
-        "claims": [make_claim()],
-        "payment_status": PaymentStatus.PAID,
-        "insured": None,
-    }
-    fields.update(changes)
-    return Policy(**fields)
 
 
 PERSONAL_FIELDS = ("name", "id_number", "phone", "email")
