@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from types import MappingProxyType
 from typing import Any, Final, NoReturn, cast
 
 import attrs
@@ -291,3 +292,20 @@ def _count(instance: object, attribute: attrs.Attribute[Any], value: object) -> 
         _fail(instance, attribute.name, f"must be an int, not {_type_name(value)}")
     if value < 0:
         _fail(instance, attribute.name, f"must not be negative, not {value}")
+
+
+def _read_only(value: Mapping[Any, Any]) -> Mapping[Any, Any]:
+    """Copy a mapping into a read-only one; anything else is left for the validator."""
+    given: object = value  # typed loosely: callers without mypy can pass anything
+    if isinstance(given, Mapping):
+        return MappingProxyType(dict(given))
+    return value
+
+
+def _str_keys(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Check a mapping keyed by ``str``."""
+    if not isinstance(value, Mapping):
+        _fail(instance, attribute.name, f"must be a mapping, not {_type_name(value)}")
+    for key in value:
+        if not isinstance(key, str):
+            _fail(instance, attribute.name, f"keys must be str, not {_type_name(key)}")

@@ -28,6 +28,7 @@ The tree::
     │   ├── UnknownTimeZone          (LookupError)  not an IANA time zone name
     │   └── InvalidTerm              (ValueError)   start after end, cadence mismatch
     ├── InvalidField                 (ValueError)   a domain object field failed validation
+    ├── ArgumentTypeError            (TypeError)    a function argument of the wrong type
     ├── UnknownLocale                (LookupError)  a locale babel cannot parse
     └── SerializationError           (ValueError)   JSON that does not fit the target type
 
@@ -48,6 +49,7 @@ from collections.abc import Callable, Sequence
 __all__ = [
     "AllocationError",
     "AmountTypeError",
+    "ArgumentTypeError",
     "CurrencyMismatch",
     "DateOutOfRange",
     "DateTypeError",
@@ -343,6 +345,32 @@ class InvalidField(RenewalError, ValueError):
         self.field = field
         self.reason = reason
         super().__init__(f"{owner}.{field}: {reason}")
+
+
+class ArgumentTypeError(RenewalError, TypeError):
+    """A function was given an argument of a type it does not take.
+
+    Nothing is converted silently: a validator of identity numbers takes a ``str``
+    only, and refuses an ``int`` (which would have lost leading zeros), ``bytes`` or
+    ``None`` alike.
+
+    Attributes:
+        given_type: name of the type that was passed.
+        parameter: the function and parameter that received it, such as
+            ``"check_resident_id(value)"``.
+        expected: what the parameter takes (``"a str"``).
+    """
+
+    def __init__(self, given_type: str, parameter: str, expected: str) -> None:
+        self.given_type = given_type
+        self.parameter = parameter
+        self.expected = expected
+        hint = ""
+        if given_type in {"bytes", "bytearray"} and expected == "a str":
+            hint = "; decode it first"
+        elif given_type == "int" and expected == "a str":
+            hint = "; pass the text as the host stores it (an int loses leading zeros)"
+        super().__init__(f"{parameter} takes {expected}, not {given_type}{hint}")
 
 
 class UnknownLocale(RenewalError, LookupError):

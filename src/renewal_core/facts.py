@@ -16,9 +16,8 @@ the policy, the day of the check in the policy's zone, and the facts.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from types import MappingProxyType
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Final, cast
 
 import attrs
 import pendulum
@@ -31,14 +30,22 @@ from renewal_core._fields import (
     _flag,
     _instance_of,
     _money,
+    _read_only,
+    _str_keys,
     _type_name,
 )
-from renewal_core.errors import CurrencyMismatch, DateTypeError
+from renewal_core.errors import CurrencyMismatch, DateTypeError, InvalidField
 from renewal_core.materials import Materials
-from renewal_core.model import Policy
+from renewal_core.model import ClaimRecord, ClaimStatus, Policy
 from renewal_core.money import Money
+from renewal_core.periods import add_months
 
-__all__ = ["RenewalFacts", "RenewalSubject"]
+__all__ = ["COUNTED_CLAIM_STATUSES", "RenewalFacts", "RenewalSubject"]
+
+COUNTED_CLAIM_STATUSES: Final = frozenset(
+    {ClaimStatus.OPEN, ClaimStatus.REOPENED, ClaimStatus.CLOSED}
+)
+"""The claim statuses that count in a claim history: declined and withdrawn claims do not."""
 
 
 def _optional(validator: Any) -> Any:
@@ -49,21 +56,6 @@ def _optional_day(value: dt.date | None) -> pendulum.Date | None:
     return None if value is None else _as_day(value)
 
 
-def _frozen_extra(value: Mapping[str, object]) -> Mapping[str, object]:
-    given: object = value  # typed loosely: callers without mypy can pass anything
-    if isinstance(given, Mapping):
-        return MappingProxyType(dict(given))
-    return value
-
-
-def _extra(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, Mapping):
-        _fail(instance, attribute.name, f"must be a mapping, not {_type_name(value)}")
-    for key in value:
-        if not isinstance(key, str):
-            _fail(instance, attribute.name, f"keys must be str, not {_type_name(key)}")
-
-
 def _codes(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, tuple):
         _fail(instance, attribute.name, f"must be a list or a tuple, not {_type_name(value)}")
@@ -72,11 +64,11 @@ def _codes(instance: object, attribute: attrs.Attribute[Any], value: object) -> 
             _fail(instance, f"{attribute.name}[{index}]", "must be a non-empty str")
 
 
-def _as_codes(value: tuple[str, ...]) -> tuple[str, ...]:
+def _as_codes(value: Sequence[str]) -> tuple[str, ...]:
     given: object = value
     if isinstance(given, list):
         return tuple(given)
-    return value
+    return cast("tuple[str, ...]", value)
 
 
 def _rating(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -154,7 +146,7 @@ class RenewalFacts:
     underwriter_likelihood: int | None = attrs.field(default=None, kw_only=True, validator=_rating)
     underwriter_impact: int | None = attrs.field(default=None, kw_only=True, validator=_rating)
     extra: Mapping[str, object] = attrs.field(
-        factory=dict, kw_only=True, converter=_frozen_extra, validator=_extra, hash=False
+        factory=dict, kw_only=True, converter=_read_only, validator=_str_keys, hash=False
     )
 
     def __attrs_post_init__(self) -> None:
@@ -227,3 +219,22 @@ class RenewalSubject:
         given: object = as_of
         day = policy.term.local_day(given) if isinstance(given, dt.datetime) else as_of
         return cls(policy, day, _NO_FACTS if facts is None else facts)
+
+    def claims_within(self, months: int) -> tuple[ClaimRecord, ...]:
+        """The policy's counted claims that occurred in the ``months`` before ``as_of``.
+
+        The look-back runs from the day after ``add_months(as_of, -months)`` to
+        ``as_of``, both included: 36 months before 2025-03-01 is from 2022-03-02. Only
+        claims in :data:`COUNTED_CLAIM_STATUSES` count; claims are kept in the policy's
+        order.
+        """
+        given: object = months  # typed loosely: callers without mypy can pass anything
+        if isinstance(given, bool) or not isinstance(given, int) or given < 1:
+            raise InvalidField("RenewalSubject", "claims_within", "months must be a positive int")
+        since = add_months(self.as_of, -months)
+        as_of = self.as_of
+        return tuple(
+            claim
+            for claim in self.policy.claims
+            if since < claim.occurred_on <= as_of and claim.status in COUNTED_CLAIM_STATUSES
+        )

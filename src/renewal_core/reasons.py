@@ -35,12 +35,11 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Iterable, Mapping
-from types import MappingProxyType
 from typing import Any, Final
 
 import attrs
 
-from renewal_core._fields import _fail, _member_of, _type_name
+from renewal_core._fields import _fail, _member_of, _read_only, _str_keys, _type_name
 
 __all__ = ["Reason", "Severity", "worst_severity"]
 
@@ -116,22 +115,6 @@ def _non_empty_text(instance: object, attribute: attrs.Attribute[Any], value: ob
         _fail(instance, attribute.name, "must not be empty")
 
 
-def _frozen_details(value: Mapping[str, object]) -> Mapping[str, object]:
-    """Copy ``details`` into a read-only mapping; anything else is left for the check."""
-    given: object = value  # typed loosely: callers without mypy can pass anything
-    if isinstance(given, Mapping):
-        return MappingProxyType(dict(given))
-    return value
-
-
-def _details(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, Mapping):
-        _fail(instance, attribute.name, f"must be a mapping, not {_type_name(value)}")
-    for key in value:
-        if not isinstance(key, str):
-            _fail(instance, attribute.name, f"keys must be str, not {_type_name(key)}")
-
-
 @attrs.frozen
 class Reason:
     """One finding of a rule: what was found, how much it weighs, and the evidence.
@@ -158,7 +141,7 @@ class Reason:
     rule: str = attrs.field(validator=_non_empty_text)
     message: str = attrs.field(validator=_non_empty_text)
     details: Mapping[str, object] = attrs.field(
-        factory=dict, converter=_frozen_details, validator=_details, hash=False
+        factory=dict, converter=_read_only, validator=_str_keys, hash=False
     )
 
     @property
