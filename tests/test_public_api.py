@@ -17,14 +17,21 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "docs" / "reference"
 PUBLIC_MODULES = [
     "renewal_core",
+    "renewal_core.eligibility",
     "renewal_core.errors",
+    "renewal_core.facts",
     "renewal_core.formatting",
+    "renewal_core.materials",
     "renewal_core.model",
     "renewal_core.money",
     "renewal_core.periods",
     "renewal_core.privacy",
+    "renewal_core.reasons",
+    "renewal_core.risk",
     "renewal_core.serialization",
     "renewal_core.testing",
+    "renewal_core.validators",
+    "renewal_core.windows",
 ]
 
 
