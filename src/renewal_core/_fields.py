@@ -13,7 +13,7 @@ import enum
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import MappingProxyType
-from typing import Any, Final, NoReturn, cast
+from typing import Any, Final, NoReturn, TypeVar, cast
 
 import attrs
 import pendulum
@@ -23,6 +23,7 @@ from renewal_core.money import Money, minor_units
 from renewal_core.periods import _to_date
 
 _Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
+_T = TypeVar("_T")
 
 
 def _fail(instance: object, field: str, reason: str) -> NoReturn:
@@ -309,3 +310,15 @@ def _str_keys(instance: object, attribute: attrs.Attribute[Any], value: object) 
     for key in value:
         if not isinstance(key, str):
             _fail(instance, attribute.name, f"keys must be str, not {_type_name(key)}")
+
+
+def _unchecked(cls: type[_T], **values: object) -> _T:
+    """Build an attrs instance from values already known to be valid, skipping the checks.
+
+    For the library's own hot paths only (values it has just computed from validated
+    ones); every field must be given, already converted.
+    """
+    instance = object.__new__(cls)
+    for name, value in values.items():
+        object.__setattr__(instance, name, value)
+    return instance

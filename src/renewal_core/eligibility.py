@@ -85,7 +85,15 @@ from typing import Any, Final, Protocol, runtime_checkable
 import attrs
 import pendulum
 
-from renewal_core._fields import _fail, _flag, _instance_of, _member_of, _read_only, _type_name
+from renewal_core._fields import (
+    _fail,
+    _flag,
+    _instance_of,
+    _member_of,
+    _read_only,
+    _type_name,
+    _unchecked,
+)
 from renewal_core.errors import CurrencyMismatch, InvalidField
 from renewal_core.facts import RenewalFacts, RenewalSubject
 from renewal_core.materials import (
@@ -96,7 +104,7 @@ from renewal_core.materials import (
 )
 from renewal_core.model import IdKind, LineOfBusiness, PaymentStatus, Policy, PolicyStatus
 from renewal_core.money import Money
-from renewal_core.reasons import Reason, Severity
+from renewal_core.reasons import Reason, Severity, _reason
 from renewal_core.validators import check_resident_id, resident_id_birth_date
 from renewal_core.windows import (
     DEFAULT_WINDOW_CONFIG,
@@ -414,7 +422,7 @@ class _Not:
         """Return the reasons found for ``subject``; none when it passes."""
         if _rank(_run(self.rule, subject)):
             return ()
-        return (Reason(self.code, self.severity, self.name, self.message),)
+        return (_reason(self.code, self.severity, self.name, self.message),)
 
 
 @attrs.frozen
@@ -586,7 +594,7 @@ class WithinRenewalWindow:
         }
         if phase is WindowPhase.TOO_EARLY:
             return (
-                Reason(
+                _reason(
                     "outside_window.too_early",
                     Severity.BLOCK,
                     self.name,
@@ -596,7 +604,7 @@ class WithinRenewalWindow:
             )
         if phase is WindowPhase.GRACE:
             return (
-                Reason(
+                _reason(
                     "window.in_grace",
                     Severity.INFO,
                     self.name,
@@ -613,7 +621,7 @@ class WithinRenewalWindow:
             else "; it cannot be renewed, a new policy is needed"
         )
         return (
-            Reason(
+            _reason(
                 "outside_window.lapsed",
                 Severity.REFER if allowed else Severity.BLOCK,
                 self.name,
@@ -667,7 +675,7 @@ class PolicyStatusRule:
         found: list[Reason] = []
         if severity is not None:
             found.append(
-                Reason(
+                _reason(
                     f"status.{status.value}",
                     severity,
                     self.name,
@@ -677,7 +685,7 @@ class PolicyStatusRule:
             )
         if subject.facts.do_not_renew:
             found.append(
-                Reason(
+                _reason(
                     "status.do_not_renew",
                     Severity.BLOCK,
                     self.name,
@@ -724,7 +732,7 @@ class UnpaidPremium:
             refer = limit is not None and outstanding <= limit
             shown = Money.zero(outstanding.currency) if limit is None else limit
             found.append(
-                Reason(
+                _reason(
                     "unpaid.premium",
                     Severity.REFER if refer else Severity.BLOCK,
                     self.name,
@@ -740,7 +748,7 @@ class UnpaidPremium:
         if facts.overdue_installments:
             refer = facts.days_overdue <= self.refer_days_overdue
             found.append(
-                Reason(
+                _reason(
                     "unpaid.overdue_installments",
                     Severity.REFER if refer else Severity.BLOCK,
                     self.name,
@@ -761,7 +769,7 @@ class UnpaidPremium:
             and subject.policy.payment_status is PaymentStatus.OVERDUE
         ):
             found.append(
-                Reason(
+                _reason(
                     "unpaid.status_overdue",
                     Severity.REFER,
                     self.name,
@@ -825,7 +833,7 @@ class ClaimHistory:
         found: list[Reason] = []
         if len(claims) > self.max_claims:
             found.append(
-                Reason(
+                _reason(
                     "claims.frequency",
                     Severity.REFER,
                     self.name,
@@ -851,7 +859,7 @@ class ClaimHistory:
             if above:
                 shown = "infinite" if ratio is None else f"{ratio:.4f}"
                 found.append(
-                    Reason(
+                    _reason(
                         "claims.loss_ratio",
                         Severity.REFER,
                         self.name,
@@ -930,7 +938,7 @@ class MaximumRenewalAge:
         born = _birth_date(subject)
         if born is None:
             return (
-                Reason(
+                _reason(
                     "age.unknown",
                     Severity.REFER,
                     self.name,
@@ -943,7 +951,7 @@ class MaximumRenewalAge:
         if age <= maximum:
             return ()
         return (
-            Reason(
+            _reason(
                 "age.above_maximum",
                 Severity.BLOCK,
                 self.name,
@@ -980,7 +988,7 @@ class VehicleAge:
         registered = subject.facts.vehicle_first_registered
         if registered is None:
             return (
-                Reason(
+                _reason(
                     "vehicle.age_unknown",
                     Severity.INFO,
                     self.name,
@@ -992,7 +1000,7 @@ class VehicleAge:
         if years <= self.max_years:
             return ()
         return (
-            Reason(
+            _reason(
                 "vehicle.age_above_limit",
                 Severity.REFER,
                 self.name,
@@ -1075,7 +1083,7 @@ class ProductWithdrawn:
             return ()
         if terms.replacement is None:
             return (
-                Reason(
+                _reason(
                     "product.withdrawn_no_replacement",
                     Severity.BLOCK,
                     self.name,
@@ -1084,7 +1092,7 @@ class ProductWithdrawn:
                 ),
             )
         return (
-            Reason(
+            _reason(
                 "product.withdrawn",
                 Severity.INFO,
                 self.name,
@@ -1128,7 +1136,7 @@ class SumInsuredLimits:
             _same_currency(low, total, "compare a sum insured and min_sum_insured")
             if total < low:
                 return (
-                    Reason(
+                    _reason(
                         "sum_insured.below_minimum",
                         self.severity,
                         self.name,
@@ -1140,7 +1148,7 @@ class SumInsuredLimits:
             _same_currency(high, total, "compare a sum insured and max_sum_insured")
             if total > high:
                 return (
-                    Reason(
+                    _reason(
                         "sum_insured.above_maximum",
                         self.severity,
                         self.name,
@@ -1172,11 +1180,11 @@ class FraudAndSanctions:
         found: list[Reason] = []
         if facts.fraud_flag:
             found.append(
-                Reason("flag.fraud", Severity.BLOCK, self.name, "the case is flagged for fraud")
+                _reason("flag.fraud", Severity.BLOCK, self.name, "the case is flagged for fraud")
             )
         elif facts.fraud_indicators:
             found.append(
-                Reason(
+                _reason(
                     "flag.fraud_indicators",
                     Severity.REFER,
                     self.name,
@@ -1186,7 +1194,7 @@ class FraudAndSanctions:
             )
         if facts.sanctions_hit:
             found.append(
-                Reason(
+                _reason(
                     "flag.sanctions",
                     Severity.BLOCK,
                     self.name,
@@ -1303,10 +1311,12 @@ def check_eligibility(
         if stop_at_first_block and any(reason.severity is Severity.BLOCK for reason in reasons):
             blocked = True
             break
-    return Decision(
-        outcome_of(found),
-        tuple(found),
-        subject.as_of,
-        tuple(checked),
-        not blocked or len(checked) == len(chosen),
+    # Every field computed here is valid by construction, the outcome included.
+    return _unchecked(
+        Decision,
+        outcome=outcome_of(found),
+        reasons=tuple(found),
+        as_of=subject.as_of,
+        checked=tuple(checked),
+        complete=not blocked or len(checked) == len(chosen),
     )

@@ -90,10 +90,11 @@ from renewal_core._fields import (
     _not_an_instance,
     _text,
     _type_name,
+    _unchecked,
 )
 from renewal_core.errors import ArgumentTypeError, InvalidField
 from renewal_core.model import IdKind, LineOfBusiness, Party, Policy
-from renewal_core.reasons import Reason, Severity, worst_severity
+from renewal_core.reasons import Reason, Severity, _reason, worst_severity
 from renewal_core.validators import (
     Validator,
     check_email,
@@ -159,6 +160,26 @@ def _field_keys(value: Mapping[str, str | None]) -> str:
     return repr(sorted(value))
 
 
+def _policy_fields(policy: Policy) -> dict[str, str | None]:
+    """The fields :meth:`Materials.from_policy` documents, as a plain dict."""
+    fields: dict[str, str | None] = {}
+    parties: list[tuple[str, Party]] = [("holder", policy.holder)]
+    if policy.insured is not None:
+        parties.append(("insured", policy.insured))
+    for role, party in parties:
+        id_kind, id_number = party.id_kind, party.id_number
+        fields[f"{role}.name"] = party.name
+        fields[f"{role}.id_kind"] = None if id_kind is None else id_kind.value
+        fields[f"{role}.id_number"] = id_number
+        fields[f"{role}.resident_id"] = id_number if id_kind is IdKind.RESIDENT_ID else None
+        fields[f"{role}.credit_code"] = (
+            id_number if id_kind is IdKind.UNIFIED_SOCIAL_CREDIT_CODE else None
+        )
+        fields[f"{role}.phone"] = party.phone
+        fields[f"{role}.email"] = party.email
+    return fields
+
+
 @attrs.frozen
 class Materials:
     """The data and documents submitted for a renewal, as the host has them.
@@ -215,22 +236,7 @@ class Materials:
         given: object = policy  # typed loosely: callers without mypy can pass anything
         if not isinstance(given, Policy):
             raise ArgumentTypeError(_type_name(given), "Materials.from_policy(policy)", "a Policy")
-        fields: dict[str, str | None] = {}
-        parties: list[tuple[str, Party]] = [("holder", policy.holder)]
-        if policy.insured is not None:
-            parties.append(("insured", policy.insured))
-        for role, party in parties:
-            id_kind, id_number = party.id_kind, party.id_number
-            fields[f"{role}.name"] = party.name
-            fields[f"{role}.id_kind"] = None if id_kind is None else id_kind.value
-            fields[f"{role}.id_number"] = id_number
-            fields[f"{role}.resident_id"] = id_number if id_kind is IdKind.RESIDENT_ID else None
-            fields[f"{role}.credit_code"] = (
-                id_number if id_kind is IdKind.UNIFIED_SOCIAL_CREDIT_CODE else None
-            )
-            fields[f"{role}.phone"] = party.phone
-            fields[f"{role}.email"] = party.email
-        return cls(fields, documents)
+        return cls(_policy_fields(policy), documents)
 
 
 # --------------------------------------------------------------------------- checklists
@@ -683,7 +689,7 @@ _PROBLEMS: Final = {
 
 def _missing(item: MaterialItem) -> Reason:
     kind = item.kind.value
-    return Reason(
+    return _reason(
         "materials.missing",
         item.missing_severity,
         _RULE,
@@ -695,7 +701,7 @@ def _missing(item: MaterialItem) -> Reason:
 def _invalid(item: MaterialItem, problem: str) -> Reason:
     explained = _PROBLEMS.get(problem)
     shown = problem if explained is None else f"{problem}: {explained}"
-    return Reason(
+    return _reason(
         "materials.invalid",
         item.invalid_severity,
         _RULE,
@@ -755,10 +761,12 @@ def review_materials(subject: Policy | Materials, checklist: MaterialChecklist) 
     missing document: health declaration of the insured
     """
     given: object = subject  # typed loosely: callers without mypy can pass anything
+    fields: Mapping[str, str | None]
+    documents: AbstractSet[str]
     if isinstance(given, Policy):
-        materials, with_documents = Materials.from_policy(given), False
+        fields, documents, with_documents = _policy_fields(given), frozenset(), False
     elif isinstance(given, Materials):
-        materials, with_documents = given, True
+        fields, documents, with_documents = given.fields, given.documents, True
     else:
         raise ArgumentTypeError(
             _type_name(given), "review_materials(subject)", "a Policy or a Materials"
@@ -768,7 +776,6 @@ def review_materials(subject: Policy | Materials, checklist: MaterialChecklist) 
         raise ArgumentTypeError(
             _type_name(items), "review_materials(checklist)", "a MaterialChecklist"
         )
-    fields, documents = materials.fields, materials.documents
     missing: list[str] = []
     invalid: list[tuple[str, str]] = []
     reasons: list[Reason] = []
@@ -790,4 +797,11 @@ def review_materials(subject: Policy | Materials, checklist: MaterialChecklist) 
         if problem is not None:
             invalid.append((item.key, problem))
             reasons.append(_invalid(item, problem))
-    return MaterialReview(checklist.name, tuple(missing), tuple(invalid), tuple(reasons))
+    # Every field computed here is valid by construction.
+    return _unchecked(
+        MaterialReview,
+        checklist=checklist.name,
+        missing=tuple(missing),
+        invalid=tuple(invalid),
+        reasons=tuple(reasons),
+    )

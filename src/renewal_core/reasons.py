@@ -35,11 +35,12 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 from typing import Any, Final
 
 import attrs
 
-from renewal_core._fields import _fail, _member_of, _read_only, _str_keys, _type_name
+from renewal_core._fields import _fail, _member_of, _read_only, _str_keys, _type_name, _unchecked
 
 __all__ = ["Reason", "Severity", "worst_severity"]
 
@@ -148,6 +149,30 @@ class Reason:
     def blocks(self) -> bool:
         """Whether the reason has severity ``BLOCK``."""
         return self.severity is Severity.BLOCK
+
+
+_NO_DETAILS: Final[Mapping[str, object]] = MappingProxyType({})
+
+
+def _reason(
+    code: str,
+    severity: Severity,
+    rule: str,
+    message: str,
+    details: Mapping[str, object] | None = None,
+) -> Reason:
+    """Build a :class:`Reason` from values the library has checked, skipping the checks.
+
+    For literal codes and rule names validated with their rule.
+    """
+    return _unchecked(
+        Reason,
+        code=code,
+        severity=severity,
+        rule=rule,
+        message=message,
+        details=_NO_DETAILS if details is None else MappingProxyType(dict(details)),
+    )
 
 
 def worst_severity(reasons: Iterable[Reason]) -> Severity | None:

@@ -71,7 +71,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any, Final, TypeVar, cast
 
@@ -88,6 +88,7 @@ from renewal_core._fields import (
     _member_of,
     _not_a_member,
     _type_name,
+    _unchecked,
     _Validator,
 )
 from renewal_core.errors import ArgumentTypeError, DateOutOfRange, DateTypeError
@@ -344,11 +345,14 @@ def _days(count: int) -> str:
     return "1 day" if count == 1 else f"{count} days"
 
 
-def _shifted(day: dt.date, days: int, what: str) -> pendulum.Date:
-    """``day`` plus ``days`` calendar days (minus when negative), within years 1 to 9999."""
+def _shifted(day: dt.date, days: int, what: Callable[[], str]) -> pendulum.Date:
+    """``day`` plus ``days`` calendar days (minus when negative), within years 1 to 9999.
+
+    ``what`` names the day for the error message; it is called only on an error.
+    """
     ordinal = day.toordinal() + days
     if not 1 <= ordinal <= _LAST_ORDINAL:
-        raise DateOutOfRange(f"{what} would fall outside the years 1 to 9999")
+        raise DateOutOfRange(f"{what()} would fall outside the years 1 to 9999")
     return _Date.fromordinal(ordinal)
 
 
@@ -730,16 +734,27 @@ def _window(
     opens_on = _shifted(
         expires_on,
         -rules.lead_days,
-        f"the renewal window opening {rules.lead_days} days before the expiry day {expires_on}",
+        lambda: (
+            f"the renewal window opening {rules.lead_days} days before the expiry day {expires_on}"
+        ),
     )
-    grace_ends_on = _shifted(expires_on, rules.grace_days, "the end of the grace period")
+    grace_ends_on = _shifted(expires_on, rules.grace_days, lambda: "the end of the grace period")
     _shifted(
         grace_ends_on,
         1,
-        f"the lapse day, the day after the {rules.grace_days}-day grace period after the "
-        f"expiry day {expires_on},",
+        lambda: (
+            f"the lapse day, the day after the {rules.grace_days}-day grace period after the "
+            f"expiry day {expires_on},"
+        ),
     )
-    return RenewalWindow(opens_on, expires_on, grace_ends_on, rules)
+    # The days were computed from validated rules: the checks of RenewalWindow hold.
+    return _unchecked(
+        RenewalWindow,
+        opens_on=opens_on,
+        expires_on=expires_on,
+        grace_ends_on=grace_ends_on,
+        window_policy=rules,
+    )
 
 
 def renewal_window(
@@ -971,6 +986,6 @@ def renewal_start(
     if late is LateRenewal.FROM_APPLICATION_DAY:
         return RenewalStart(day, phase, gap)
     if late is LateRenewal.FROM_NEXT_DAY:
-        starts_on = _shifted(day, 1, f"the day after the application day {day}")
+        starts_on = _shifted(day, 1, lambda: f"the day after the application day {day}")
         return RenewalStart(starts_on, phase, gap + 1)
     return RenewalStart(None, phase, gap)
