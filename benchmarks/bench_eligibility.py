@@ -16,12 +16,12 @@ the same outcome and reason codes. Both results are compared before timing.
 from __future__ import annotations
 
 import random
-import re
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pendulum
 
+from benchmarks._floors import EMAIL, MOBILE, WEIGHTS, resident_id_problem
 from benchmarks._harness import Benchmark
 from renewal_core.eligibility import check_eligibility
 from renewal_core.facts import RenewalFacts
@@ -41,12 +41,11 @@ from renewal_core.money import Money
 from renewal_core.periods import PolicyTerm, add_months
 
 _LINES = (LineOfBusiness.AUTO, LineOfBusiness.HEALTH, LineOfBusiness.LIFE, LineOfBusiness.PROPERTY)
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 
 def _id_number(rng: random.Random, born: date, *, valid: bool) -> str:
     body = f"110105{born:%Y%m%d}{rng.randrange(1000):03d}"
-    check = "10X98765432"[sum(int(c) * w for c, w in zip(body, _WEIGHTS, strict=True)) % 11]
+    check = "10X98765432"[sum(int(c) * w for c, w in zip(body, WEIGHTS, strict=True)) % 11]
     if not valid:
         check = "0" if check != "0" else "1"
     return body + check
@@ -54,7 +53,7 @@ def _id_number(rng: random.Random, born: date, *, valid: bool) -> str:
 
 def _cases() -> list[tuple[Policy, date, RenewalFacts]]:
     rng = random.Random(20261126)  # noqa: S311 - reproducible benchmark data, not security
-    cases = []
+    cases: list[tuple[Policy, date, RenewalFacts]] = []
     for index in range(200):
         line = _LINES[index % 4]
         start = date(2024, 1, 1) + timedelta(days=rng.randrange(366))
@@ -129,31 +128,8 @@ _STATUS = {
 }
 _MAX_AGE = {LineOfBusiness.HEALTH: 80, LineOfBusiness.LIFE: 80}
 _COUNTED = (ClaimStatus.OPEN, ClaimStatus.REOPENED, ClaimStatus.CLOSED)
-_REGIONS = frozenset(
-    ["11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82", "83"]
-)
-_MOBILE = re.compile(r"(?:\+86 ?)?1[3-9][0-9]{9}")
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
-_ID_FORMAT = re.compile(r"[0-9]{17}[0-9X]")
 _LIMIT = Decimal("0.7")
 _OUTCOMES = ("eligible", "refer", "ineligible")
-
-
-def _resident_id_problem(value: str) -> str | None:
-    if _ID_FORMAT.fullmatch(value) is None:
-        return "format"
-    if value[:2] not in _REGIONS:
-        return "region"
-    try:
-        born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
-    except ValueError:
-        return "birth_date"
-    if born.year < 1900:
-        return "birth_date"
-    total = sum(int(c) * w for c, w in zip(value, _WEIGHTS, strict=False))
-    if "10X98765432"[total % 11] != value[17]:
-        return "check_digit"
-    return None
 
 
 def _age(born: date, on: date) -> int:
@@ -225,12 +201,16 @@ def _floor_one(  # noqa: PLR0912 - one if-chain on purpose: it is the floor
     starts = expires + timedelta(days=1)
     maximum = _MAX_AGE.get(line)
     if maximum is not None:
-        born = facts.insured_birth_date
+        born: date | None = facts.insured_birth_date
         party = policy.insured or policy.holder
         number = party.id_number
-        if born is None and number is not None and party.id_kind is IdKind.RESIDENT_ID:
-            if _resident_id_problem(number) is None:
-                born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+        if (
+            born is None
+            and number is not None
+            and party.id_kind is IdKind.RESIDENT_ID
+            and resident_id_problem(number) is None
+        ):
+            born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
         if born is None:
             add("age.unknown", 1)
         elif _age(born, starts) > maximum:
@@ -260,13 +240,13 @@ def _floor_one(  # noqa: PLR0912 - one if-chain on purpose: it is the floor
     number = holder.id_number
     if not number:
         add("materials.missing", 1)
-    elif holder.id_kind is IdKind.RESIDENT_ID and _resident_id_problem(number) is not None:
+    elif holder.id_kind is IdKind.RESIDENT_ID and resident_id_problem(number) is not None:
         add("materials.invalid", 1)
     if not holder.phone:
         add("materials.missing", 1)
-    elif line is not LineOfBusiness.PROPERTY and _MOBILE.fullmatch(holder.phone) is None:
+    elif line is not LineOfBusiness.PROPERTY and MOBILE.fullmatch(holder.phone) is None:
         add("materials.invalid", 1)
-    if holder.email and _EMAIL.fullmatch(holder.email) is None:
+    if holder.email and EMAIL.fullmatch(holder.email) is None:
         add("materials.invalid", 0)
     return _OUTCOMES[worst], codes
 

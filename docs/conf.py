@@ -36,8 +36,8 @@ nitpicky = True
 nitpick_ignore_regex = [
     (
         r"py:.*",
-        r"(datetime|decimal|pendulum|hypothesis|babel|cattrs|zoneinfo|enum|collections|attrs"
-        r"|typing)(\..*)?",
+        r"(datetime|decimal|fractions|pendulum|hypothesis|babel|cattrs|zoneinfo|enum|collections"
+        r"|attrs|typing)(\..*)?",
     ),
     (r"py:.*", r"renewal_core(\.\w+)*\._\w+"),  # private helpers and bases
     (r"py:.*", r"renewal_core\.serialization\.T"),  # a TypeVar

@@ -23,6 +23,9 @@ from renewal_core.periods import PolicyTerm
 
 NAME = "张三"
 ID_NUMBER = "110101199003071234"
+# The same number with the check digit ISO 7064 MOD 11-2 gives (computed by hand): the
+# fixture above has a wrong one, as host data often does.
+VALID_ID_NUMBER = "110101199003071233"
 PHONE = "13812345678"
 EMAIL = "zhang.san@example.com"
 PERSONAL = (NAME, ID_NUMBER, PHONE, EMAIL)

@@ -99,8 +99,6 @@ from renewal_core.facts import RenewalFacts, RenewalSubject
 from renewal_core.materials import (
     DEFAULT_CHECKLISTS,
     MaterialChecklists,
-    Materials,
-    review_materials,
 )
 from renewal_core.model import IdKind, LineOfBusiness, PaymentStatus, Policy, PolicyStatus
 from renewal_core.money import Money
@@ -1225,8 +1223,7 @@ class CustomerData:
 
     def check(self, subject: RenewalSubject) -> Iterable[Reason]:
         """Return the reasons found for ``subject``; none when it passes."""
-        materials: Policy | Materials = subject.facts.materials or subject.policy
-        return review_materials(materials, self.checklists.checklist_for(subject.policy)).reasons
+        return subject.review_materials(self.checklists).reasons
 
 
 def default_rules(

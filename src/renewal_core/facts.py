@@ -35,7 +35,13 @@ from renewal_core._fields import (
     _type_name,
 )
 from renewal_core.errors import CurrencyMismatch, DateTypeError, InvalidField
-from renewal_core.materials import Materials
+from renewal_core.materials import (
+    DEFAULT_CHECKLISTS,
+    MaterialChecklists,
+    MaterialReview,
+    Materials,
+    review_materials,
+)
 from renewal_core.model import ClaimRecord, ClaimStatus, Policy
 from renewal_core.money import Money
 from renewal_core.periods import add_months
@@ -238,3 +244,16 @@ class RenewalSubject:
             for claim in self.policy.claims
             if since < claim.occurred_on <= as_of and claim.status in COUNTED_CLAIM_STATUSES
         )
+
+    def review_materials(
+        self, checklists: MaterialChecklists = DEFAULT_CHECKLISTS
+    ) -> MaterialReview:
+        """Review the customer's data: the application's materials, else the policy's.
+
+        Reviews ``facts.materials`` when the host gave them (every item, documents
+        included), otherwise the policy's own party data (field items only: a
+        policy carries no documents), against the checklist
+        ``checklists.checklist_for(policy)`` picks.
+        """
+        subject: Policy | Materials = self.facts.materials or self.policy
+        return review_materials(subject, checklists.checklist_for(self.policy))
