@@ -11,7 +11,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from builders import PERSONAL, cny, make_claim, make_coverage, make_party, make_policy
+from builders import (
+    PERSONAL,
+    VALID_ID_NUMBER,
+    cny,
+    make_claim,
+    make_coverage,
+    make_party,
+    make_policy,
+)
 from renewal_core.eligibility import (
     DEFAULT_RULES,
     ClaimHistory,
@@ -56,9 +64,7 @@ from renewal_core.windows import (
     RenewalWindowPolicy,
 )
 
-# A resident ID number with a valid check digit (ISO 7064 MOD 11-2, computed by hand):
-# born 1990-03-07.
-VALID_ID = "110101199003071233"
+VALID_ID = VALID_ID_NUMBER  # born 1990-03-07
 # The policy's term runs 2024-03-01 to 2025-02-28; the auto window opens 90 days before
 # the expiry day: 2025-02-28 - 28 days = 2025-01-31, - 31 = 2024-12-31, - 31 = 2024-11-30.
 IN_WINDOW = pendulum.date(2025, 2, 10)
@@ -178,7 +184,7 @@ def test_decision_refuses_an_outcome_that_does_not_match_its_reasons() -> None:
         Decision(Outcome.ELIGIBLE, (), IN_WINDOW, ("a", 1))  # type: ignore[arg-type]
     with pytest.raises(InvalidField, match="complete: must be True or False"):
         Decision(Outcome.ELIGIBLE, (), IN_WINDOW, (), 1)  # type: ignore[arg-type]
-    with pytest.raises(InvalidField, match="as_of"):
+    with pytest.raises(DateTypeError, match=r"Decision\.as_of must be a date, not datetime"):
         Decision(Outcome.ELIGIBLE, (), dt.datetime(2025, 1, 1))  # type: ignore[arg-type]  # noqa: DTZ001 - naive on purpose
 
 
@@ -414,14 +420,41 @@ def test_a_rule_that_returns_something_else_than_reasons_is_refused() -> None:
     def silent(subject_: RenewalSubject) -> Iterable[Reason]:
         return None  # type: ignore[return-value]
 
+    @rule("single")
+    def single(subject_: RenewalSubject) -> Iterable[Reason]:
+        return Reason("a", Severity.BLOCK, "single", "m")  # type: ignore[return-value]
+
+    @rule("empty")
+    def empty(subject_: RenewalSubject) -> Iterable[Reason]:
+        return []
+
     with pytest.raises(
         InvalidField, match=r"Rule.sloppy: check\(\) must return Reason values, not str"
     ):
         check_eligibility(clean_policy(), as_of=IN_WINDOW, rules=[sloppy])
-    assert check_eligibility(clean_policy(), as_of=IN_WINDOW, rules=[silent]).eligible
+    for wrong, kind in ((silent, "NoneType"), (single, "Reason")):
+        with pytest.raises(
+            InvalidField,
+            match=rf"check\(\) must return an iterable of Reason values .* not {kind}",
+        ):
+            check_eligibility(clean_policy(), as_of=IN_WINDOW, rules=[wrong])
+    assert check_eligibility(clean_policy(), as_of=IN_WINDOW, rules=[empty]).eligible
 
 
-@given(st.lists(SEVERITY_LISTS, max_size=5), SEVERITY_LISTS)
+def test_check_eligibility_refuses_a_bad_rule_set_or_flag() -> None:
+    with pytest.raises(InvalidField, match="rules: must hold at least one rule"):
+        check_eligibility(clean_policy(), as_of=IN_WINDOW, rules=[])
+    with pytest.raises(InvalidField, match=r"rules\[1\]: must be a Rule"):
+        check_eligibility(clean_policy(), as_of=IN_WINDOW, rules=[FraudAndSanctions(), object()])  # type: ignore[list-item]
+    with pytest.raises(InvalidField, match="rules: must be an iterable of rules, not str"):
+        check_eligibility(clean_policy(), as_of=IN_WINDOW, rules="ab")  # type: ignore[arg-type]
+    with pytest.raises(InvalidField, match="rules: must be an iterable of rules, not int"):
+        check_eligibility(clean_policy(), as_of=IN_WINDOW, rules=1)  # type: ignore[arg-type]
+    with pytest.raises(InvalidField, match="stop_at_first_block: must be True or False, not str"):
+        check_eligibility(clean_policy(), as_of=IN_WINDOW, stop_at_first_block="no")  # type: ignore[arg-type]
+
+
+@given(st.lists(SEVERITY_LISTS, min_size=1, max_size=5), SEVERITY_LISTS)
 def test_adding_a_rule_never_makes_the_outcome_milder(
     lists: list[list[Severity]], extra: list[Severity]
 ) -> None:
@@ -941,3 +974,118 @@ def test_no_reason_of_any_built_in_shows_personal_data() -> None:
 def test_the_default_rules_are_rules() -> None:
     assert all(isinstance(rule_, Rule) for rule_ in DEFAULT_RULES)
     assert not isinstance(object(), Rule)
+
+
+# ---------------------------------------------------------------- review findings
+
+
+def test_an_earned_premium_of_zero_is_not_replaced_by_the_term_premium() -> None:
+    policy = claims_policy(claim(paid=cny("100.00")))  # term premium 3560.00
+    found = list(ClaimHistory().check(subject(policy, earned_premium=cny("0"))))
+    assert codes(found) == ["claims.loss_ratio"]
+    assert found[0].details["loss_ratio"] is None
+    assert found[0].details["premium"] == cny("0")
+
+
+def test_ages_count_on_the_start_of_a_late_renewal() -> None:
+    # Health: expiry 2025-02-28, grace to 2025-03-30. Applied for on 2025-04-10, the
+    # new term starts that day: born 1944-04-01, the insured is 81 by then.
+    late = pendulum.date(2025, 4, 10)
+    found = list(
+        MaximumRenewalAge().check(subject(health(), late, insured_birth_date=dt.date(1944, 4, 1)))
+    )
+    assert codes(found) == ["age.above_maximum"]
+    assert found[0].details["term_starts_on"] == late
+    assert found[0].details["age"] == 81
+    # Within grace the term starts the day after expiry, when the insured is 80.
+    in_grace = pendulum.date(2025, 3, 30)
+    assert (
+        list(
+            MaximumRenewalAge().check(
+                subject(health(), in_grace, insured_birth_date=dt.date(1944, 4, 1))
+            )
+        )
+        == []
+    )
+    decision = check_eligibility(
+        health(holder=make_party(id_number=VALID_ID)),
+        as_of=late,
+        context=RenewalFacts(insured_birth_date=dt.date(1944, 4, 1)),
+    )
+    assert decision.outcome is Outcome.INELIGIBLE
+    assert decision.codes == ("outside_window.lapsed", "age.above_maximum")
+    # Auto: no grace; applied for on 2025-03-10, first registered 2015-03-05: 10 years
+    # on 2025-03-10, within the limit, though 9 on the day after expiry.
+    vehicle = list(
+        VehicleAge().check(
+            subject(None, pendulum.date(2025, 3, 10), vehicle_first_registered=dt.date(2015, 3, 5))
+        )
+    )
+    assert vehicle == []
+    older = list(
+        VehicleAge(max_years=9).check(
+            subject(None, pendulum.date(2025, 3, 10), vehicle_first_registered=dt.date(2015, 3, 5))
+        )
+    )
+    assert older[0].details == {
+        "vehicle_age": 10,
+        "max_years": 9,
+        "term_starts_on": pendulum.date(2025, 3, 10),
+    }
+
+
+def test_when_late_renewal_is_not_allowed_ages_count_from_the_day_after_expiry() -> None:
+    strict = RenewalWindowPolicy(
+        lead_days=30, reminder_offsets=(30,), grace_days=0, late_renewal=LateRenewal.NOT_ALLOWED
+    )
+    config = RenewalWindowConfig(by_product={"AUTO-COMMERCIAL": strict})
+    found = list(
+        VehicleAge(max_years=0, window_config=config).check(
+            subject(None, pendulum.date(2025, 6, 1), vehicle_first_registered=dt.date(2024, 1, 1))
+        )
+    )
+    assert found[0].details["term_starts_on"] == pendulum.date(2025, 3, 1)
+
+
+def test_dates_after_the_new_term_start_are_referred() -> None:
+    born_later = list(
+        MaximumRenewalAge().check(subject(health(), insured_birth_date=dt.date(2025, 3, 2)))
+    )
+    assert codes(born_later) == ["age.birth_date_after_start"]
+    assert born_later[0].severity is Severity.REFER
+    assert "2025, 3, 2" not in repr(born_later[0].details)
+    registered_later = list(
+        VehicleAge().check(subject(vehicle_first_registered=dt.date(2025, 3, 2)))
+    )
+    assert codes(registered_later) == ["vehicle.registered_after_start"]
+    assert registered_later[0].severity is Severity.REFER
+
+
+def test_a_loss_ratio_limit_that_looks_like_a_percentage_is_refused() -> None:
+    assert ClaimHistory(max_loss_ratio=Decimal(10)).max_loss_ratio == 10
+    with pytest.raises(InvalidField, match="not a percentage"):
+        ClaimHistory(max_loss_ratio=Decimal("70"))
+
+
+def test_customer_data_reasons_carry_the_rule_name() -> None:
+    bad_id = clean_policy(holder=make_party(id_number="110101199003071234"))
+    found = list(CustomerData(name="kyc").check(subject(bad_id)))
+    assert [reason.rule for reason in found] == ["kyc"]
+
+
+def test_rule_settings_amounts_are_whole_minor_units() -> None:
+    with pytest.raises(InvalidField, match=r"refer_up_to: 0\.001 CNY is finer than the minor"):
+        UnpaidPremium(refer_up_to=cny("0.001"))
+    with pytest.raises(InvalidField, match=r"min_sum_insured: 0\.001 CNY is finer"):
+        ProductTerms(min_sum_insured=cny("0.001"))
+
+
+def test_the_subject_computes_the_window_and_the_review_once() -> None:
+    subject_ = subject()
+    assert subject_.renewal_window() is subject_.renewal_window()
+    assert subject_.review_materials() is subject_.review_materials()
+    other = RenewalWindowConfig(
+        by_product={"AUTO-COMMERCIAL": DEFAULT_WINDOW_POLICIES[LineOfBusiness.HEALTH]}
+    )
+    assert subject_.renewal_window(other).grace_ends_on == pendulum.date(2025, 3, 30)
+    assert subject_.renewal_window().grace_ends_on == pendulum.date(2025, 2, 28)

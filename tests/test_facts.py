@@ -56,7 +56,12 @@ def test_facts_convert_and_freeze_their_inputs() -> None:
         ({"late_payments": 1.0}, "late_payments: must be an int, not float"),
         ({"do_not_renew": 1}, "do_not_renew: must be True or False"),
         ({"fraud_indicators": "abc"}, "fraud_indicators: must be a list or a tuple, not str"),
-        ({"fraud_indicators": ["ok", ""]}, r"fraud_indicators\[1\]: must be a non-empty str"),
+        ({"fraud_indicators": ["ok", ""]}, r"fraud_indicators\[1\]: must be a code"),
+        ({"fraud_indicators": ["13812345678 x"]}, r"fraud_indicators\[0\]: must be a code"),
+        ({"fraud_indicators": ["a", "b", "a"]}, r"fraud_indicators\[2\]: repeats the code 'a'"),
+        ({"overdue_installments": 1}, "days_overdue: is 0 while 1 installment"),
+        ({"jurisdiction": " CN-31"}, "jurisdiction: must not start or end with whitespace"),
+        ({"jurisdiction": ""}, "jurisdiction: must not be empty"),
         ({"jurisdiction": 31}, "jurisdiction: must be a str, not int"),
         ({"materials": {}}, "materials: must be a Materials, not dict"),
         ({"underwriter_likelihood": 0, "underwriter_impact": 1}, "must be at least 1, not 0"),
@@ -69,6 +74,18 @@ def test_facts_convert_and_freeze_their_inputs() -> None:
 def test_facts_refuse_bad_fields(changes: dict[str, Any], message: str) -> None:
     with pytest.raises(InvalidField, match=message):
         RenewalFacts(**changes)
+
+
+def test_facts_repr_hides_the_birth_date_and_the_extra_values() -> None:
+    facts = RenewalFacts(
+        insured_birth_date=dt.date(1949, 12, 31), extra={"id": "110101199003071234"}
+    )
+    text = repr(facts) + repr(RenewalSubject.of(make_policy(), dt.date(2025, 1, 1), facts))
+    assert "1949" not in text
+    assert "110101199003071234" not in text
+    assert "insured_birth_date='****-**-**'" in text
+    assert "extra=['id']" in text
+    assert "insured_birth_date=None" in repr(RenewalFacts())
 
 
 def test_facts_refuse_datetimes_as_days() -> None:

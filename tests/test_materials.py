@@ -476,10 +476,10 @@ def test_none_and_empty_fields_are_absent(value: str | None) -> None:
     assert review.invalid == ()
 
 
-def test_a_whitespace_value_is_present_and_checked() -> None:
-    review = review_materials(Materials({"a": " ", "b": " "}, frozenset({"d"})), CUSTOM)
-    assert review.missing == ()
-    assert review.invalid == (("b", "format"),)
+def test_a_blank_value_is_missing() -> None:
+    review = review_materials(Materials({"a": " ", "b": "\u3000\t"}, frozenset({"d"})), CUSTOM)
+    assert review.missing == ("a", "b")
+    assert review.invalid == ()
 
 
 def test_a_field_is_not_a_document_nor_the_reverse() -> None:
@@ -530,6 +530,53 @@ def test_a_validator_must_answer_none_or_a_problem_code(result: object, shown: s
         "digits and '_', each starting with a letter, joined by dots, such as 'format'"
     )
     assert_no_personal_value(f"{error} {error!r} {vars(error)}")
+
+
+@pytest.mark.parametrize("name", ["zhang.san", "zhangsan", "ZHANG.SAN"])
+def test_a_validator_that_echoes_a_lower_case_value_is_refused(name: str) -> None:
+    # A pinyin name is shaped like a problem code; echoed back, it would reach reasons.
+    def echo(value: str) -> str:
+        return value.lower()
+
+    item = MaterialItem("holder.name", FIELD, label="name", validator=echo)
+    with pytest.raises(
+        InvalidField, match="echo returned a str that is not a problem code"
+    ) as caught:
+        review_materials(Materials({"holder.name": name}), MaterialChecklist("c", [item]))
+    assert name.lower() not in str(caught.value).lower()
+
+
+def test_a_problem_code_is_at_most_40_characters() -> None:
+    def long_code(value: str) -> str:
+        return "a" * 41
+
+    def code_of_40(value: str) -> str:
+        return "a" * 40
+
+    items = [MaterialItem("x", FIELD, label="x", validator=long_code)]
+    with pytest.raises(InvalidField, match="long_code returned a str that is not a problem"):
+        review_materials(Materials({"x": "value"}), MaterialChecklist("c", items))
+    items = [MaterialItem("x", FIELD, label="x", validator=code_of_40)]
+    review = review_materials(Materials({"x": "value"}), MaterialChecklist("c", items))
+    assert review.invalid == (("x", "a" * 40),)
+
+
+def test_host_materials_derive_the_typed_id_keys_from_the_id_kind() -> None:
+    # The host gives id_kind and id_number only; the checklist's resident_id item is
+    # checked as it is for a policy.
+    fields = {
+        "holder.name": "张三",
+        "holder.id_kind": "resident_id",
+        "holder.id_number": "110101199003071234",  # wrong check digit
+        "holder.phone": PHONE,
+    }
+    documents = {"id_document", "vehicle_licence"}
+    review = review_materials(Materials(fields, documents), AUTO_CHECKLIST)
+    assert review.invalid == (("holder.resident_id", "check_digit"),)
+    passport = {**fields, "holder.id_kind": "passport"}
+    assert review_materials(Materials(passport, documents), AUTO_CHECKLIST).passed
+    given = {**fields, "holder.resident_id": "11010519491231002X"}
+    assert review_materials(Materials(given, documents), AUTO_CHECKLIST).passed
 
 
 # ---------------------------------------------------------------- item and checklist checks

@@ -86,10 +86,13 @@ import attrs
 import pendulum
 
 from renewal_core._fields import (
+    _count,
+    _day,
     _fail,
     _flag,
     _instance_of,
     _member_of,
+    _money,
     _read_only,
     _type_name,
     _unchecked,
@@ -102,14 +105,13 @@ from renewal_core.materials import (
 )
 from renewal_core.model import IdKind, LineOfBusiness, PaymentStatus, Policy, PolicyStatus
 from renewal_core.money import Money
-from renewal_core.reasons import Reason, Severity, _reason
+from renewal_core.reasons import Reason, Severity, _code, _reason
 from renewal_core.validators import check_resident_id, resident_id_birth_date
 from renewal_core.windows import (
     DEFAULT_WINDOW_CONFIG,
     LateRenewal,
     RenewalWindowConfig,
     WindowPhase,
-    renewal_window,
 )
 
 __all__ = [
@@ -222,7 +224,7 @@ class Decision:
 
     outcome: Outcome = attrs.field(validator=_member_of(Outcome))
     reasons: tuple[Reason, ...] = attrs.field(validator=_reasons)
-    as_of: pendulum.Date = attrs.field(validator=_instance_of(pendulum.Date))
+    as_of: pendulum.Date = attrs.field(validator=_day)
     checked: tuple[str, ...] = attrs.field(default=(), validator=_names)
     complete: bool = attrs.field(default=True, validator=_flag)
 
@@ -343,9 +345,19 @@ def rule(name: str) -> Callable[[Callable[[RenewalSubject], Iterable[Reason]]], 
 
 
 def _run(rule_: Rule, subject: RenewalSubject) -> tuple[Reason, ...]:
-    """Run one rule and check that it returned reasons."""
-    found = rule_.check(subject)
-    reasons = tuple(found) if found else ()
+    """Run one rule and check that it returned an iterable of reasons."""
+    found: object = rule_.check(subject)
+    if type(found) is tuple:
+        reasons: tuple[object, ...] = found
+    elif isinstance(found, Iterable) and not isinstance(found, Reason | str | bytes | Mapping):
+        reasons = tuple(found)
+    else:
+        raise InvalidField(
+            "Rule",
+            rule_.name,
+            "check() must return an iterable of Reason values (empty when the policy "
+            f"passes), not {_type_name(found)}",
+        )
     for reason in reasons:
         if type(reason) is not Reason and not isinstance(reason, Reason):
             raise InvalidField(
@@ -353,7 +365,7 @@ def _run(rule_: Rule, subject: RenewalSubject) -> tuple[Reason, ...]:
                 rule_.name,
                 f"check() must return Reason values, not {_type_name(reason)}",
             )
-    return reasons
+    return reasons  # type: ignore[return-value]  # every item checked above
 
 
 _RANK: Final = {None: 0, Severity.INFO: 0, Severity.REFER: 1, Severity.BLOCK: 2}
@@ -408,13 +420,10 @@ class _AnyOf:
 @attrs.frozen
 class _Not:
     rule: Rule = attrs.field(validator=_is_rule)
-    code: str
-    message: str
+    code: str = attrs.field(validator=_code)
+    message: str = attrs.field(validator=_rule_name)
     severity: Severity = attrs.field(validator=_member_of(Severity))
     name: str = attrs.field(validator=_rule_name)
-
-    def __attrs_post_init__(self) -> None:
-        Reason(self.code, self.severity, self.name, self.message)  # checks code and message
 
     def check(self, subject: RenewalSubject) -> Iterable[Reason]:
         """Return the reasons found for ``subject``; none when it passes."""
@@ -529,22 +538,28 @@ def completed_years(born: dt.date, on: dt.date) -> int:
     return years
 
 
-def _next_term_start(subject: RenewalSubject) -> pendulum.Date:
-    return subject.policy.term.end.add(days=1)
+def _new_term_start(subject: RenewalSubject, config: RenewalWindowConfig) -> pendulum.Date:
+    """The first day of the new term for a renewal applied for on the day of the check.
+
+    The day after expiry, or for a lapsed policy the day its rules say; when they do
+    not allow a late renewal, the day after expiry.
+    """
+    window = subject.renewal_window(config)
+    day = subject.as_of
+    if day <= window.grace_ends_on:
+        return window.next_term_starts_on
+    return window.start_for(day).starts_on or window.next_term_starts_on
 
 
-def _positive_int(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        _fail(instance, attribute.name, f"must be an int, not {_type_name(value)}")
-    if value < 0:
-        _fail(instance, attribute.name, f"must not be negative, not {value}")
+_amount = _money()
 
 
 def _optional_money(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Check ``None`` or a :class:`Money` not negative, in whole minor units."""
     if value is not None and not isinstance(value, Money):
         _fail(instance, attribute.name, f"must be a Money or None, not {_type_name(value)}")
-    if isinstance(value, Money) and value.is_negative():
-        _fail(instance, attribute.name, f"must not be negative, not {value}")
+    if value is not None:
+        _amount(instance, attribute, value)
 
 
 def _same_currency(limit: Money, amount: Money, what: str) -> None:
@@ -577,9 +592,7 @@ class WithinRenewalWindow:
 
     def check(self, subject: RenewalSubject) -> Iterable[Reason]:
         """Return the reasons found for ``subject``; none when it passes."""
-        window = renewal_window(
-            subject.policy, self.config, jurisdiction=subject.facts.jurisdiction
-        )
+        window = subject.renewal_window(self.config)
         day = subject.as_of
         phase = window.phase(day)
         if phase is WindowPhase.OPEN:
@@ -715,7 +728,7 @@ class UnpaidPremium:
     """
 
     refer_up_to: Money | None = attrs.field(default=None, validator=_optional_money)
-    refer_days_overdue: int = attrs.field(default=30, validator=_positive_int)
+    refer_days_overdue: int = attrs.field(default=30, validator=_count)
     name: str = attrs.field(default="unpaid_premium", validator=_rule_name)
 
     def check(self, subject: RenewalSubject) -> Iterable[Reason]:
@@ -787,10 +800,21 @@ def _ratio(instance: object, attribute: attrs.Attribute[Any], value: object) -> 
         )
     if value < 0:
         _fail(instance, attribute.name, f"must not be negative, not {value}")
+    if value > _MAX_LOSS_RATIO:
+        _fail(
+            instance,
+            attribute.name,
+            f"{value} is more than {_MAX_LOSS_RATIO} times the premium; give the ratio as a "
+            "fraction (Decimal('0.7') for 70%), not a percentage",
+        )
+
+
+# A loss-ratio limit above this is almost surely a percentage typed as a fraction.
+_MAX_LOSS_RATIO: Final = Decimal(10)
 
 
 def _months(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    _positive_int(instance, attribute, value)
+    _count(instance, attribute, value)
     if value == 0:
         _fail(instance, attribute.name, "must be at least 1")
 
@@ -818,7 +842,7 @@ class ClaimHistory:
     """
 
     lookback_months: int = attrs.field(default=36, validator=_months)
-    max_claims: int = attrs.field(default=3, validator=_positive_int)
+    max_claims: int = attrs.field(default=3, validator=_count)
     max_loss_ratio: Decimal | None = attrs.field(default=Decimal("0.7"), validator=_ratio)
     name: str = attrs.field(default="claim_history", validator=_rule_name)
 
@@ -847,7 +871,8 @@ class ClaimHistory:
         limit = self.max_loss_ratio
         if limit is not None and claims:
             paid = Money.total([claim.paid for claim in claims], policy.currency)
-            premium = subject.facts.earned_premium or policy.premium
+            earned = subject.facts.earned_premium
+            premium = policy.premium if earned is None else earned
             if premium.is_zero():
                 above = paid.is_positive()
                 ratio = None
@@ -908,23 +933,31 @@ def _birth_date(subject: RenewalSubject) -> pendulum.Date | None:
 class MaximumRenewalAge:
     """The insured person is not older than the line's maximum renewal age.
 
-    The age is counted in completed years on the first day of the new term. The birth
+    The age is counted in completed years on the first day of the new term: the day
+    after expiry, or for a policy renewed after its grace period the day its window
+    rules give (:meth:`~renewal_core.windows.RenewalWindow.start_for`). The birth
     date is ``facts.insured_birth_date`` or, when that is missing, read from the
     insured's resident ID number (the holder's when the policy names no insured) if
     it is valid. Lines without a maximum are not checked. The default maximum, 80 for
     health and life, is a placeholder: set your products' limits.
 
     Codes: ``age.above_maximum`` (block) when the age is above the maximum;
-    ``age.unknown`` (refer) when no birth date is known. The details hold the age,
-    never the birth date.
+    ``age.unknown`` (refer) when no birth date is known; ``age.birth_date_after_start``
+    (refer) when the birth date given is after the new term's start. The details hold
+    the age, never the birth date.
 
     Args:
         maximum_ages: the highest age at which a policy of each line renews.
+        window_config: the renewal-window configuration that gives the new term's
+            start.
         name: the rule's name.
     """
 
     maximum_ages: Mapping[LineOfBusiness, int] = attrs.field(
         default=_DEFAULT_MAXIMUM_AGES, converter=_read_only, validator=_ages
+    )
+    window_config: RenewalWindowConfig = attrs.field(
+        default=DEFAULT_WINDOW_CONFIG, validator=_instance_of(RenewalWindowConfig)
     )
     name: str = attrs.field(default="renewal_age", validator=_rule_name)
 
@@ -944,7 +977,18 @@ class MaximumRenewalAge:
                     {"maximum_age": maximum},
                 ),
             )
-        starts = _next_term_start(subject)
+        starts = _new_term_start(subject, self.window_config)
+        if born > starts:
+            return (
+                _reason(
+                    "age.birth_date_after_start",
+                    Severity.REFER,
+                    self.name,
+                    f"the insured's birth date is after the new term's start on {starts}; "
+                    "check the date",
+                    {"maximum_age": maximum, "term_starts_on": starts},
+                ),
+            )
         age = completed_years(born, starts)
         if age <= maximum:
             return ()
@@ -965,18 +1009,24 @@ class VehicleAge:
     """An auto policy's vehicle is not older than ``max_years``; refer otherwise.
 
     The vehicle's age is counted in completed years from
-    ``facts.vehicle_first_registered`` to the first day of the new term. Other lines
-    are not checked.
+    ``facts.vehicle_first_registered`` to the first day of the new term (as for
+    :class:`MaximumRenewalAge`). Other lines are not checked.
 
     Codes: ``vehicle.age_above_limit`` (refer); ``vehicle.age_unknown`` (info) when
-    the first registration is not known.
+    the first registration is not known; ``vehicle.registered_after_start`` (refer)
+    when it is after the new term's start.
 
     Args:
         max_years: the oldest vehicle renewed without review, in completed years.
+        window_config: the renewal-window configuration that gives the new term's
+            start.
         name: the rule's name.
     """
 
-    max_years: int = attrs.field(default=10, validator=_positive_int)
+    max_years: int = attrs.field(default=10, validator=_count)
+    window_config: RenewalWindowConfig = attrs.field(
+        default=DEFAULT_WINDOW_CONFIG, validator=_instance_of(RenewalWindowConfig)
+    )
     name: str = attrs.field(default="vehicle_age", validator=_rule_name)
 
     def check(self, subject: RenewalSubject) -> Iterable[Reason]:
@@ -993,7 +1043,18 @@ class VehicleAge:
                     "the vehicle's first registration day is unknown",
                 ),
             )
-        starts = _next_term_start(subject)
+        starts = _new_term_start(subject, self.window_config)
+        if registered > starts:
+            return (
+                _reason(
+                    "vehicle.registered_after_start",
+                    Severity.REFER,
+                    self.name,
+                    f"the vehicle's first registration is after the new term's start on "
+                    f"{starts}; check the date",
+                    {"first_registered": registered, "term_starts_on": starts},
+                ),
+            )
         years = completed_years(registered, starts)
         if years <= self.max_years:
             return ()
@@ -1208,8 +1269,10 @@ class CustomerData:
 
     Reviews ``facts.materials`` (the application's) or, when the host gave none, the
     policy's own party data, against the checklist
-    :meth:`~renewal_core.materials.MaterialChecklists.checklist_for` picks, and gives
-    the review's reasons (``materials.missing``, ``materials.invalid``) as they are.
+    :meth:`~renewal_core.materials.MaterialChecklists.checklist_for` picks (see
+    :meth:`~renewal_core.facts.RenewalSubject.review_materials`), and gives the
+    review's reasons (``materials.missing``, ``materials.invalid``) under this rule's
+    name.
 
     Args:
         checklists: the material checklists by product and line of business.
@@ -1223,7 +1286,10 @@ class CustomerData:
 
     def check(self, subject: RenewalSubject) -> Iterable[Reason]:
         """Return the reasons found for ``subject``; none when it passes."""
-        return subject.review_materials(self.checklists).reasons
+        return [
+            _reason(reason.code, reason.severity, self.name, reason.message, reason.details)
+            for reason in subject.review_materials(self.checklists).reasons
+        ]
 
 
 def default_rules(
@@ -1249,8 +1315,8 @@ def default_rules(
         PolicyStatusRule(),
         UnpaidPremium(),
         ClaimHistory(),
-        MaximumRenewalAge(),
-        VehicleAge(),
+        MaximumRenewalAge(window_config=window_config),
+        VehicleAge(window_config=window_config),
         FraudAndSanctions(),
         CustomerData(checklists),
     ]
@@ -1261,6 +1327,30 @@ def default_rules(
 
 DEFAULT_RULES: Final = default_rules()
 """The rule set :func:`check_eligibility` runs when given none."""
+
+
+def _rule_set(rules: Iterable[Rule]) -> tuple[Rule, ...]:
+    """Check a rule set given to :func:`check_eligibility`: rules, at least one."""
+    given: object = rules  # typed loosely: callers without mypy can pass anything
+    if not isinstance(given, Iterable) or isinstance(given, str | bytes | Mapping):
+        raise InvalidField(
+            "check_eligibility", "rules", f"must be an iterable of rules, not {_type_name(given)}"
+        )
+    chosen = tuple(given)
+    if not chosen:
+        raise InvalidField(
+            "check_eligibility",
+            "rules",
+            "must hold at least one rule; pass None (or leave it out) for DEFAULT_RULES",
+        )
+    for index, item in enumerate(chosen):
+        if not isinstance(item, Rule):
+            raise InvalidField(
+                "check_eligibility",
+                f"rules[{index}]",
+                f"must be a Rule (a name and a check(subject) method), not {_type_name(item)}",
+            )
+    return chosen
 
 
 def check_eligibility(
@@ -1293,11 +1383,18 @@ def check_eligibility(
         DateTypeError: ``as_of`` is not a date.
         CurrencyMismatch: an amount of ``context`` or of a rule's settings is not in
             the policy's currency.
-        InvalidField: a rule returned something that is not a
-            :class:`~renewal_core.reasons.Reason`.
+        InvalidField: ``rules`` is empty or holds something that is not a rule,
+            ``stop_at_first_block`` is not a bool, or a rule returned something other
+            than an iterable of :class:`~renewal_core.reasons.Reason` values.
     """
     subject = RenewalSubject.of(policy, as_of, context)
-    chosen = DEFAULT_RULES if rules is None else tuple(rules)
+    chosen = DEFAULT_RULES if rules is None else _rule_set(rules)
+    if type(stop_at_first_block) is not bool:
+        raise InvalidField(
+            "check_eligibility",
+            "stop_at_first_block",
+            f"must be True or False, not {_type_name(stop_at_first_block)}",
+        )
     found: list[Reason] = []
     checked: list[str] = []
     blocked = False

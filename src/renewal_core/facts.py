@@ -8,7 +8,9 @@ the policy, the day of the check in the policy's zone, and the facts.
 
 >>> import pendulum
 >>> from renewal_core.money import Money
->>> facts = RenewalFacts(outstanding_premium=Money("120.00", "CNY"), overdue_installments=1)
+>>> facts = RenewalFacts(
+...     outstanding_premium=Money("120.00", "CNY"), overdue_installments=1, days_overdue=9
+... )
 >>> facts.overdue_installments, facts.fraud_flag
 (1, False)
 """
@@ -32,6 +34,7 @@ from renewal_core._fields import (
     _money,
     _read_only,
     _str_keys,
+    _text,
     _type_name,
 )
 from renewal_core.errors import CurrencyMismatch, DateTypeError, InvalidField
@@ -45,6 +48,13 @@ from renewal_core.materials import (
 from renewal_core.model import ClaimRecord, ClaimStatus, Policy
 from renewal_core.money import Money
 from renewal_core.periods import add_months
+from renewal_core.reasons import _CODE
+from renewal_core.windows import (
+    DEFAULT_WINDOW_CONFIG,
+    RenewalWindow,
+    RenewalWindowConfig,
+    renewal_window,
+)
 
 __all__ = ["COUNTED_CLAIM_STATUSES", "RenewalFacts", "RenewalSubject"]
 
@@ -65,9 +75,19 @@ def _optional_day(value: dt.date | None) -> pendulum.Date | None:
 def _codes(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, tuple):
         _fail(instance, attribute.name, f"must be a list or a tuple, not {_type_name(value)}")
+    seen: set[str] = set()
     for index, item in enumerate(value):
-        if not isinstance(item, str) or not item:
-            _fail(instance, f"{attribute.name}[{index}]", "must be a non-empty str")
+        # Codes only, never free text: they are copied into reasons and logs.
+        if not isinstance(item, str) or _CODE.fullmatch(item) is None:
+            _fail(
+                instance,
+                f"{attribute.name}[{index}]",
+                "must be a code of lower-case words of letters, digits and '_' joined by "
+                "dots, such as 'staged_accident'",
+            )
+        if item in seen:
+            _fail(instance, f"{attribute.name}[{index}]", f"repeats the code {item!r}")
+        seen.add(item)
 
 
 def _as_codes(value: Sequence[str]) -> tuple[str, ...]:
@@ -86,6 +106,16 @@ def _rating(instance: object, attribute: attrs.Attribute[Any], value: object) ->
         _fail(instance, attribute.name, f"must be at least 1, not {value}")
 
 
+def _hidden_day(value: pendulum.Date | None) -> str:
+    """The ``repr`` of a birth date: whether there is one, never the day."""
+    return "None" if value is None else "'****-**-**'"
+
+
+def _keys_only(value: Mapping[str, object]) -> str:
+    """The ``repr`` of ``extra``: its keys, since the values may be personal data."""
+    return repr(sorted(value))
+
+
 @attrs.frozen
 class RenewalFacts:
     """What the host knows about a renewal that the policy itself does not carry.
@@ -98,28 +128,35 @@ class RenewalFacts:
             ``None`` when billing did not say (rules then use ``Policy.payment_status``).
             Not negative, whole minor units.
         overdue_installments: how many installments are past their due day.
-        days_overdue: days since the due day of the oldest unpaid installment.
+        days_overdue: days since the due day of the oldest unpaid installment (or
+            premium); at least 1 when ``overdue_installments`` is above 0. Given
+            without a count, something is overdue and billing did not say how many
+            installments.
         late_payments: payments made after their due day in the look-back period
             (payment history, for lapse and delinquency risk).
         insured_birth_date: the insured person's birth date (for the maximum
             renewal age). When absent, rules read it from a resident ID number of the
-            insured, if there is one.
+            insured, if there is one. Personal data: the ``repr`` hides it.
         vehicle_first_registered: the day the vehicle was first registered (auto).
         earned_premium: premium earned over the claims look-back period, the
             denominator of the loss ratio; same currency as the policy.
         do_not_renew: the insurer marked the policy not to be renewed.
         fraud_flag: the host's fraud system flagged the case.
         fraud_indicators: codes of the fraud signals raised, as the host names them
-            (``"staged_accident"``, ``"duplicate_claim"``); a list or a tuple.
+            (``"staged_accident"``, ``"duplicate_claim"``): lower-case words joined by
+            dots, each once; a list or a tuple. Codes only, never free text: they are
+            copied into reasons.
         sanctions_hit: a party matched a sanctions or watch list.
-        jurisdiction: where the policy is written, as the host names it (``"CN-31"``);
-            used to pick renewal-window rules.
+        jurisdiction: where the policy is written, as the host names it (``"CN-31"``;
+            visible characters, no surrounding whitespace); used to pick
+            renewal-window rules.
         materials: the data and documents of the renewal application; ``None``
             means the policy's own party data is reviewed.
         underwriter_likelihood: an underwriter's qualitative rating of how likely
             the risk is to materialise, 1 (rare) and up; ``None`` when not rated.
         underwriter_impact: the underwriter's rating of its impact, 1 (minor) and up.
-        extra: any further facts for your own rules, keyed by name.
+        extra: any further facts for your own rules, keyed by name; the ``repr``
+            shows the keys only.
     """
 
     outstanding_premium: Money | None = attrs.field(
@@ -129,7 +166,11 @@ class RenewalFacts:
     days_overdue: int = attrs.field(default=0, kw_only=True, validator=_count)
     late_payments: int = attrs.field(default=0, kw_only=True, validator=_count)
     insured_birth_date: pendulum.Date | None = attrs.field(
-        default=None, kw_only=True, converter=_optional_day, validator=_optional(_day)
+        default=None,
+        kw_only=True,
+        converter=_optional_day,
+        validator=_optional(_day),
+        repr=_hidden_day,
     )
     vehicle_first_registered: pendulum.Date | None = attrs.field(
         default=None, kw_only=True, converter=_optional_day, validator=_optional(_day)
@@ -144,7 +185,7 @@ class RenewalFacts:
     )
     sanctions_hit: bool = attrs.field(default=False, kw_only=True, validator=_flag)
     jurisdiction: str | None = attrs.field(
-        default=None, kw_only=True, validator=_optional(_instance_of(str))
+        default=None, kw_only=True, validator=_optional(_text())
     )
     materials: Materials | None = attrs.field(
         default=None, kw_only=True, validator=_optional(_instance_of(Materials))
@@ -152,10 +193,22 @@ class RenewalFacts:
     underwriter_likelihood: int | None = attrs.field(default=None, kw_only=True, validator=_rating)
     underwriter_impact: int | None = attrs.field(default=None, kw_only=True, validator=_rating)
     extra: Mapping[str, object] = attrs.field(
-        factory=dict, kw_only=True, converter=_read_only, validator=_str_keys, hash=False
+        factory=dict,
+        kw_only=True,
+        converter=_read_only,
+        validator=_str_keys,
+        hash=False,
+        repr=_keys_only,
     )
 
     def __attrs_post_init__(self) -> None:
+        if self.overdue_installments and not self.days_overdue:
+            _fail(
+                self,
+                "days_overdue",
+                f"is 0 while {self.overdue_installments} installment(s) are overdue; an "
+                "overdue installment is at least 1 day overdue",
+            )
         if (self.underwriter_likelihood is None) != (self.underwriter_impact is None):
             _fail(
                 self,
@@ -201,6 +254,11 @@ class RenewalSubject:
     policy: Policy = attrs.field(validator=_instance_of(Policy))
     as_of: pendulum.Date = attrs.field(converter=_subject_day)
     facts: RenewalFacts = attrs.field(default=_NO_FACTS, validator=_instance_of(RenewalFacts))
+    # Results computed once per subject and shared by the rules that need them, keyed
+    # by the id of the settings object, which the entry keeps alive.
+    _memo: dict[int, tuple[object, object]] = attrs.field(
+        init=False, factory=dict, eq=False, repr=False
+    )
 
     def __attrs_post_init__(self) -> None:
         currency = self.policy.currency
@@ -245,6 +303,19 @@ class RenewalSubject:
             if since < claim.occurred_on <= as_of and claim.status in COUNTED_CLAIM_STATUSES
         )
 
+    def renewal_window(self, config: RenewalWindowConfig = DEFAULT_WINDOW_CONFIG) -> RenewalWindow:
+        """The policy's renewal window under ``config``, for the facts' jurisdiction.
+
+        Computed once per ``config`` for this subject: the rules that need it share it.
+        See :func:`~renewal_core.windows.renewal_window`.
+        """
+        entry = self._memo.get(id(config))
+        if entry is not None and entry[0] is config:
+            return cast("RenewalWindow", entry[1])
+        window = renewal_window(self.policy, config, jurisdiction=self.facts.jurisdiction)
+        self._memo[id(config)] = (config, window)
+        return window
+
     def review_materials(
         self, checklists: MaterialChecklists = DEFAULT_CHECKLISTS
     ) -> MaterialReview:
@@ -253,7 +324,13 @@ class RenewalSubject:
         Reviews ``facts.materials`` when the host gave them (every item, documents
         included), otherwise the policy's own party data (field items only: a
         policy carries no documents), against the checklist
-        ``checklists.checklist_for(policy)`` picks.
+        ``checklists.checklist_for(policy)`` picks. Computed once per
+        ``checklists`` for this subject.
         """
+        entry = self._memo.get(id(checklists))
+        if entry is not None and entry[0] is checklists:
+            return cast("MaterialReview", entry[1])
         subject: Policy | Materials = self.facts.materials or self.policy
-        return review_materials(subject, checklists.checklist_for(self.policy))
+        review = review_materials(subject, checklists.checklist_for(self.policy))
+        self._memo[id(checklists)] = (checklists, review)
+        return review

@@ -185,9 +185,13 @@ class Materials:
     """The data and documents submitted for a renewal, as the host has them.
 
     Args:
-        fields: field values keyed by name, such as ``"holder.id_number"``; ``None``
-            or an absent key means the field was not given. The values may be
-            personal data: the ``repr`` shows the keys only.
+        fields: field values keyed by name, such as ``"holder.id_number"``; ``None``,
+            an absent key, an empty or a blank value means the field was not given.
+            When ``<role>.resident_id`` or ``<role>.credit_code`` is not given, a
+            review reads it from ``<role>.id_number`` if ``<role>.id_kind`` is
+            ``"resident_id"`` or ``"unified_social_credit_code"`` (the enum values of
+            :class:`~renewal_core.model.IdKind`), as :meth:`from_policy` fills them.
+            The values may be personal data: the ``repr`` shows the keys only.
         documents: the names of the documents received, such as ``"id_document"``;
             a set, a frozenset, a list or a tuple, stored as a frozenset.
 
@@ -673,6 +677,7 @@ class MaterialReview:
 _RULE: Final = "material_review"
 # A problem code: lower-case words joined by dots, each starting with a letter, so that
 # a faulty validator cannot pass a phone or ID number off as one.
+_PROBLEM_LENGTH: Final = 40  # the longest problem code accepted from a validator
 _PROBLEM: Final = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)*")
 _PROBLEMS: Final = {
     "format": "it does not have the expected format",
@@ -713,7 +718,14 @@ def _invalid(item: MaterialItem, problem: str) -> Reason:
 def _problem(item: MaterialItem, validator: Validator, value: str) -> str | None:
     """Run the item's validator and check that it answered with ``None`` or a code."""
     problem: object = validator(value)
-    if problem is None or (isinstance(problem, str) and _PROBLEM.fullmatch(problem) is not None):
+    if problem is None or (
+        isinstance(problem, str)
+        and len(problem) <= _PROBLEM_LENGTH
+        and _PROBLEM.fullmatch(problem) is not None
+        # A code that is part of the value (a pinyin name "zhang.san" echoed back) may be
+        # personal data: it would reach reasons and logs.
+        and problem.casefold() not in value.casefold()
+    ):
         return problem
     # The result is not shown: a faulty validator may return the value itself.
     what = "a str that is not a problem code" if isinstance(problem, str) else _type_name(problem)
@@ -725,6 +737,27 @@ def _problem(item: MaterialItem, validator: Validator, value: str) -> str | None
         "of letters, digits and '_', each starting with a letter, joined by dots, such as "
         "'format'",
     )
+
+
+# The keys derived from a party's ID number by its kind, as Materials.from_policy makes
+# them, and the kind each needs.
+_DERIVED_IDS: Final = {
+    "resident_id": IdKind.RESIDENT_ID.value,
+    "credit_code": IdKind.UNIFIED_SOCIAL_CREDIT_CODE.value,
+}
+
+
+def _derived(fields: Mapping[str, str | None], key: str) -> str | None:
+    """Derive ``<role>.resident_id`` or ``<role>.credit_code`` from the party's ID.
+
+    From ``<role>.id_kind`` and ``<role>.id_number``, when the host's materials do
+    not give the key; ``None`` for any other key or kind.
+    """
+    role, _, name = key.partition(".")
+    kind = _DERIVED_IDS.get(name)
+    if kind is None or fields.get(f"{role}.id_kind") != kind:
+        return None
+    return fields.get(f"{role}.id_number")
 
 
 def review_materials(subject: Policy | Materials, checklist: MaterialChecklist) -> MaterialReview:
@@ -786,7 +819,9 @@ def review_materials(subject: Policy | Materials, checklist: MaterialChecklist) 
                 reasons.append(_missing(item))
             continue
         value = fields.get(item.key)
-        if not value:  # None, absent or empty
+        if value is None and with_documents:
+            value = _derived(fields, item.key)
+        if not value or value.isspace():  # None, absent, empty or blank
             if item.required:
                 missing.append(item.key)
                 reasons.append(_missing(item))

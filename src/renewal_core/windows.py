@@ -701,6 +701,37 @@ class RenewalWindow:
         """
         return self.phase(day) in {WindowPhase.OPEN, WindowPhase.GRACE}
 
+    def start_for(self, applied_on: dt.date) -> RenewalStart:
+        """Return when the next term starts for a renewal applied for on ``applied_on``.
+
+        The rule :func:`renewal_start` describes, on this window.
+
+        Raises:
+            DateTypeError: ``applied_on`` is not a date, or is a datetime.
+            DateOutOfRange: the new term would start after 9999-12-31.
+
+        >>> window = RenewalWindow(
+        ...     pendulum.date(2025, 1, 30), pendulum.date(2025, 3, 31),
+        ...     pendulum.date(2025, 3, 31), RenewalWindowPolicy(60, [30], 0),
+        ... )
+        >>> window.start_for(pendulum.date(2025, 3, 10)).starts_on
+        Date(2025, 4, 1)
+        >>> window.start_for(pendulum.date(2025, 4, 10))
+        RenewalStart(starts_on=Date(2025, 4, 10), phase=WindowPhase.LAPSED, uncovered_days=9)
+        """
+        day = _to_date(applied_on, "applied_on")
+        phase = self.phase(day)
+        if phase is not WindowPhase.LAPSED:
+            return RenewalStart(self.next_term_starts_on, phase, 0)
+        late = self.window_policy.late_renewal
+        gap = day.toordinal() - self.expires_on.toordinal() - 1  # expiry and `day` left out
+        if late is LateRenewal.FROM_APPLICATION_DAY:
+            return RenewalStart(day, phase, gap)
+        if late is LateRenewal.FROM_NEXT_DAY:
+            starts_on = _shifted(day, 1, lambda: f"the day after the application day {day}")
+            return RenewalStart(starts_on, phase, gap + 1)
+        return RenewalStart(None, phase, gap)
+
     def days_to_expiry(self, day: dt.date) -> int:
         """Return ``expires_on - day`` in days: 0 on the expiry day, negative after it.
 
@@ -977,15 +1008,4 @@ def renewal_start(
     """
     _check_call(policy, config, jurisdiction, "renewal_start")
     day = _day_of(policy, applied_on, "applied_on")
-    window = _window(policy, config, jurisdiction)
-    phase = window.phase(day)
-    if phase is not WindowPhase.LAPSED:
-        return RenewalStart(window.next_term_starts_on, phase, 0)
-    late = window.window_policy.late_renewal
-    gap = day.toordinal() - window.expires_on.toordinal() - 1  # expiry and `day` left out
-    if late is LateRenewal.FROM_APPLICATION_DAY:
-        return RenewalStart(day, phase, gap)
-    if late is LateRenewal.FROM_NEXT_DAY:
-        starts_on = _shifted(day, 1, lambda: f"the day after the application day {day}")
-        return RenewalStart(starts_on, phase, gap + 1)
-    return RenewalStart(None, phase, gap)
+    return _window(policy, config, jurisdiction).start_for(day)
