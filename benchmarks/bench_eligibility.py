@@ -98,8 +98,8 @@ def _cases() -> list[tuple[Policy, date, RenewalFacts]]:
         as_of = term.end - timedelta(days=rng.randrange(-70, 120))
         facts = RenewalFacts(
             outstanding_premium=Money("150.00", "CNY") if rng.random() < 0.05 else None,
-            overdue_installments=1 if rng.random() < 0.05 else 0,
-            days_overdue=rng.randrange(60),
+            overdue_installments=(overdue := 1 if rng.random() < 0.05 else 0),
+            days_overdue=rng.randrange(1, 60) if overdue else 0,
             insured_birth_date=born if rng.random() < 0.3 else None,
             vehicle_first_registered=(
                 date(2008, 1, 1) + timedelta(days=rng.randrange(6000))
@@ -150,15 +150,15 @@ def _floor_one(  # noqa: PLR0912 - one if-chain on purpose: it is the floor
         blocked = blocked or weight == 2
 
     line = policy.line_of_business
-    expires = policy.term.end
-    # Renewal window.
-    opens = expires - timedelta(days=_LEAD.get(line, 60))
-    grace_ends = expires + timedelta(days=_GRACE.get(line, 0))
-    if day < opens:
+    # Renewal window, in day numbers.
+    expires = policy.term.end.toordinal()
+    today = day.toordinal()
+    grace_ends = expires + _GRACE.get(line, 0)
+    if today < expires - _LEAD.get(line, 60):
         add("outside_window.too_early", 2)
-    elif day > grace_ends:
+    elif today > grace_ends:
         add("outside_window.lapsed", 1)
-    elif day > expires:
+    elif today > expires:
         add("window.in_grace", 0)
     if stop and blocked:
         return _OUTCOMES[worst], codes
@@ -174,11 +174,11 @@ def _floor_one(  # noqa: PLR0912 - one if-chain on purpose: it is the floor
     outstanding = facts.outstanding_premium
     if outstanding is not None and outstanding.amount > 0:
         add("unpaid.premium", 2)
-    if facts.overdue_installments:
+    if facts.days_overdue:
         add("unpaid.overdue_installments", 1 if facts.days_overdue <= 30 else 2)
     if (
         outstanding is None
-        and not facts.overdue_installments
+        and not facts.days_overdue
         and policy.payment_status is PaymentStatus.OVERDUE
     ):
         add("unpaid.status_overdue", 1)
@@ -197,8 +197,8 @@ def _floor_one(  # noqa: PLR0912 - one if-chain on purpose: it is the floor
             premium = policy.premium.amount
             if (premium == 0 and paid > 0) or (premium != 0 and paid / premium > _LIMIT):
                 add("claims.loss_ratio", 1)
-    # Renewal age.
-    starts = expires + timedelta(days=1)
+    # Renewal age, on the new term's start (a late renewal starts on the day applied).
+    starts = date.fromordinal(today if today > grace_ends else expires + 1)
     maximum = _MAX_AGE.get(line)
     if maximum is not None:
         born: date | None = facts.insured_birth_date

@@ -630,6 +630,11 @@ def test_unpaid_premium_overdue_installments() -> None:
     assert severities(rule_.check(subject(overdue_installments=1, days_overdue=16))) == [
         Severity.BLOCK
     ]
+    # Days overdue without a count: the premium is overdue.
+    uncounted = list(rule_.check(subject(days_overdue=3)))
+    assert codes(uncounted) == ["unpaid.overdue_installments"]
+    assert uncounted[0].message.startswith("premium overdue by 3 days (at most the 15 days")
+    assert uncounted[0].details["overdue_installments"] == 0
 
 
 def test_unpaid_premium_falls_back_on_the_payment_status() -> None:

@@ -9,7 +9,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from builders import cny, make_claim, make_policy
-from renewal_core.errors import CurrencyMismatch, DateTypeError, InvalidField, NaiveDateTimeError
+from renewal_core.errors import (
+    ArgumentTypeError,
+    CurrencyMismatch,
+    DateTypeError,
+    InvalidField,
+    NaiveDateTimeError,
+)
 from renewal_core.facts import COUNTED_CLAIM_STATUSES, RenewalFacts, RenewalSubject
 from renewal_core.materials import Materials
 from renewal_core.model import ClaimStatus
@@ -193,3 +199,9 @@ def test_counted_statuses() -> None:
         frozenset({ClaimStatus.OPEN, ClaimStatus.REOPENED, ClaimStatus.CLOSED})
         == COUNTED_CLAIM_STATUSES
     )
+
+
+def test_subject_renewal_window_needs_a_config() -> None:
+    subject = RenewalSubject.of(make_policy(), dt.date(2025, 1, 1))
+    with pytest.raises(ArgumentTypeError, match=r"renewal_window\(config\)"):
+        subject.renewal_window({})  # type: ignore[arg-type]

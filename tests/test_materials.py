@@ -994,3 +994,16 @@ def test_details_are_plain_values() -> None:
     for reason in review.reasons:
         assert isinstance(reason.details, Mapping)
         assert all(isinstance(value, str) for value in reason.details.values())
+
+
+def test_review_plans_are_cached_per_checklist_and_bounded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(materials, "_PLANS_LIMIT", 2)
+    monkeypatch.setattr(materials, "_PLANS", {})
+    item = MaterialItem("a", FIELD, label="field A")
+    checklists = [MaterialChecklist(f"c{index}", [item]) for index in range(3)]
+    for checklist in checklists:
+        assert review_materials(Materials(), checklist).missing == ("a",)
+    assert len(materials._PLANS) == 1  # cleared when full, then refilled
+    assert review_materials(Materials({"a": "x"}), checklists[-1]).passed

@@ -825,3 +825,17 @@ def test_no_problem_code_contains_the_value(value: str) -> None:
             "check_digit",
             "check_character",
         }
+
+
+@pytest.mark.parametrize(
+    ("value", "born"),
+    [
+        ("11010519491231002X", dt.date(1949, 12, 31)),
+        ("11010519491231002x", None),  # format
+        ("99010519491231002X", None),  # region
+        ("110105194912320025", None),  # birth date
+        ("110105194912310020", None),  # check digit
+    ],
+)
+def test_the_birth_date_of_a_valid_number_only(value: str, born: dt.date | None) -> None:
+    assert validators._resident_id_birth(value) == born

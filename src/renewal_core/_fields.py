@@ -312,13 +312,22 @@ def _str_keys(instance: object, attribute: attrs.Attribute[Any], value: object) 
             _fail(instance, attribute.name, f"keys must be str, not {_type_name(key)}")
 
 
-def _unchecked(cls: type[_T], **values: object) -> _T:
-    """Build an attrs instance from values already known to be valid, skipping the checks.
+def _maker(cls: type[_T], *names: str) -> Callable[..., _T]:
+    """Return a function that builds ``cls`` from values already known to be valid.
 
-    For the library's own hot paths only (values it has just computed from validated
-    ones); every field must be given, already converted.
+    It takes one positional argument per name, in order, and sets the fields without
+    running the class's converters and validators. For the library's own hot paths
+    only (values it has just computed from validated ones); every field must be
+    named. The function is generated once per class, as attrs generates its
+    ``__init__``.
     """
-    instance = object.__new__(cls)
-    for name, value in values.items():
-        object.__setattr__(instance, name, value)
-    return instance
+    for name in names:
+        if not name.isidentifier():  # pragma: no cover - a programming error
+            raise ValueError(f"not a field name: {name!r}")
+    arguments = ", ".join(names)
+    lines = [f"def make({arguments}):", "    instance = new(cls)"]
+    lines += [f"    set_(instance, {name!r}, {name})" for name in names]
+    lines.append("    return instance")
+    namespace: dict[str, Any] = {"new": object.__new__, "set_": object.__setattr__, "cls": cls}
+    exec("\n".join(lines), namespace)  # noqa: S102 - code built from field names only
+    return cast("Callable[..., _T]", namespace["make"])

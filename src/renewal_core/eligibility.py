@@ -91,11 +91,11 @@ from renewal_core._fields import (
     _fail,
     _flag,
     _instance_of,
+    _maker,
     _member_of,
     _money,
     _read_only,
     _type_name,
-    _unchecked,
 )
 from renewal_core.errors import CurrencyMismatch, InvalidField
 from renewal_core.facts import RenewalFacts, RenewalSubject
@@ -106,7 +106,7 @@ from renewal_core.materials import (
 from renewal_core.model import IdKind, LineOfBusiness, PaymentStatus, Policy, PolicyStatus
 from renewal_core.money import Money
 from renewal_core.reasons import Reason, Severity, _code, _reason
-from renewal_core.validators import check_resident_id, resident_id_birth_date
+from renewal_core.validators import _resident_id_birth
 from renewal_core.windows import (
     DEFAULT_WINDOW_CONFIG,
     LateRenewal,
@@ -715,8 +715,10 @@ class UnpaidPremium:
     * ``unpaid.premium`` when ``facts.outstanding_premium`` is above zero: refer when
       it is at most ``refer_up_to``, block otherwise (always block when
       ``refer_up_to`` is ``None``).
-    * ``unpaid.overdue_installments`` when installments are overdue: refer when the
-      oldest is at most ``refer_days_overdue`` days overdue, block otherwise.
+    * ``unpaid.overdue_installments`` when installments (or, without a count, the
+      premium) are overdue, that is when ``facts.days_overdue`` is above 0: refer
+      when the oldest is at most ``refer_days_overdue`` days overdue, block
+      otherwise.
     * ``unpaid.status_overdue`` (refer) when billing gave no amount but the policy's
       payment status is ``OVERDUE``.
 
@@ -756,19 +758,20 @@ class UnpaidPremium:
                     {"outstanding": outstanding, "refer_up_to": limit},
                 )
             )
-        if facts.overdue_installments:
+        if facts.days_overdue:  # at least 1 whenever installments are overdue
             refer = facts.days_overdue <= self.refer_days_overdue
+            count = facts.overdue_installments
+            what = f"{count} installment(s) overdue, the oldest" if count else "premium overdue"
             found.append(
                 _reason(
                     "unpaid.overdue_installments",
                     Severity.REFER if refer else Severity.BLOCK,
                     self.name,
-                    f"{facts.overdue_installments} installment(s) overdue, the oldest by "
-                    f"{facts.days_overdue} days ("
+                    f"{what} by {facts.days_overdue} days ("
                     + ("at most" if refer else "more than")
                     + f" the {self.refer_days_overdue} days that may be referred)",
                     {
-                        "overdue_installments": facts.overdue_installments,
+                        "overdue_installments": count,
                         "days_overdue": facts.days_overdue,
                         "refer_days_overdue": self.refer_days_overdue,
                     },
@@ -776,7 +779,7 @@ class UnpaidPremium:
             )
         if (
             outstanding is None
-            and not facts.overdue_installments
+            and not facts.days_overdue
             and subject.policy.payment_status is PaymentStatus.OVERDUE
         ):
             found.append(
@@ -914,8 +917,8 @@ def _ages(instance: object, attribute: attrs.Attribute[Any], value: object) -> N
             _fail(instance, f"{attribute.name}[{key.name}]", "must be an int, not negative")
 
 
-def _birth_date(subject: RenewalSubject) -> pendulum.Date | None:
-    """The insured's birth date: from the facts, else from a resident ID number."""
+def _birth_date(subject: RenewalSubject) -> dt.date | None:
+    """The insured's birth date: from the facts, else from a valid resident ID number."""
     given = subject.facts.insured_birth_date
     if given is not None:
         return given
@@ -924,9 +927,7 @@ def _birth_date(subject: RenewalSubject) -> pendulum.Date | None:
     number = insured.id_number
     if number is None or insured.id_kind is not IdKind.RESIDENT_ID:
         return None
-    if check_resident_id(number) is not None:
-        return None
-    return resident_id_birth_date(number)
+    return _resident_id_birth(number)
 
 
 @attrs.frozen
@@ -1325,8 +1326,28 @@ def default_rules(
     return tuple(rules)
 
 
+# The built-in rules: their check() returns a tuple or a list of Reason values.
+_TRUSTED: Final[frozenset[type]] = frozenset(
+    {
+        WithinRenewalWindow,
+        PolicyStatusRule,
+        UnpaidPremium,
+        ClaimHistory,
+        MaximumRenewalAge,
+        VehicleAge,
+        ProductWithdrawn,
+        SumInsuredLimits,
+        FraudAndSanctions,
+        CustomerData,
+    }
+)
+_BLOCK: Final = Severity.BLOCK
+
 DEFAULT_RULES: Final = default_rules()
 """The rule set :func:`check_eligibility` runs when given none."""
+
+
+_new_decision: Final = _maker(Decision, "outcome", "reasons", "as_of", "checked", "complete")
 
 
 def _rule_set(rules: Iterable[Rule]) -> tuple[Rule, ...]:
@@ -1398,19 +1419,21 @@ def check_eligibility(
     found: list[Reason] = []
     checked: list[str] = []
     blocked = False
+    trusted = _TRUSTED
     for rule_ in chosen:
-        reasons = _run(rule_, subject)
+        # The built-in rules return tuples or lists of reasons: no need to check them.
+        reasons = rule_.check(subject) if type(rule_) in trusted else _run(rule_, subject)
         checked.append(rule_.name)
-        found += reasons
-        if stop_at_first_block and any(reason.severity is Severity.BLOCK for reason in reasons):
-            blocked = True
-            break
+        if reasons:
+            found += reasons
+            if stop_at_first_block and any(reason.severity is _BLOCK for reason in reasons):
+                blocked = True
+                break
     # Every field computed here is valid by construction, the outcome included.
-    return _unchecked(
-        Decision,
-        outcome=outcome_of(found),
-        reasons=tuple(found),
-        as_of=subject.as_of,
-        checked=tuple(checked),
-        complete=not blocked or len(checked) == len(chosen),
+    return _new_decision(
+        outcome_of(found),
+        tuple(found),
+        subject.as_of,
+        tuple(checked),
+        not blocked or len(checked) == len(chosen),
     )

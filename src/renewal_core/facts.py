@@ -37,7 +37,7 @@ from renewal_core._fields import (
     _text,
     _type_name,
 )
-from renewal_core.errors import CurrencyMismatch, DateTypeError, InvalidField
+from renewal_core.errors import ArgumentTypeError, CurrencyMismatch, DateTypeError, InvalidField
 from renewal_core.materials import (
     DEFAULT_CHECKLISTS,
     MaterialChecklists,
@@ -53,7 +53,7 @@ from renewal_core.windows import (
     DEFAULT_WINDOW_CONFIG,
     RenewalWindow,
     RenewalWindowConfig,
-    renewal_window,
+    _window,
 )
 
 __all__ = ["COUNTED_CLAIM_STATUSES", "RenewalFacts", "RenewalSubject"]
@@ -261,9 +261,14 @@ class RenewalSubject:
     )
 
     def __attrs_post_init__(self) -> None:
-        currency = self.policy.currency
-        for name in ("outstanding_premium", "earned_premium"):
-            amount: Money | None = getattr(self.facts, name)
+        facts = self.facts
+        if facts is _NO_FACTS:
+            return
+        currency = self.policy.premium.currency
+        for name, amount in (
+            ("outstanding_premium", facts.outstanding_premium),
+            ("earned_premium", facts.earned_premium),
+        ):
             if amount is not None and amount.currency != currency:
                 raise CurrencyMismatch(
                     currency, amount.currency, f"check a policy whose premium and facts.{name} are"
@@ -308,11 +313,22 @@ class RenewalSubject:
 
         Computed once per ``config`` for this subject: the rules that need it share it.
         See :func:`~renewal_core.windows.renewal_window`.
+
+        Raises:
+            ArgumentTypeError: ``config`` is not a
+                :class:`~renewal_core.windows.RenewalWindowConfig`.
         """
         entry = self._memo.get(id(config))
         if entry is not None and entry[0] is config:
             return cast("RenewalWindow", entry[1])
-        window = renewal_window(self.policy, config, jurisdiction=self.facts.jurisdiction)
+        if not isinstance(config, RenewalWindowConfig):
+            raise ArgumentTypeError(
+                _type_name(config),
+                "RenewalSubject.renewal_window(config)",
+                "a RenewalWindowConfig",
+            )
+        # The policy and the jurisdiction were checked when the subject was built.
+        window = _window(self.policy, config, self.facts.jurisdiction)
         self._memo[id(config)] = (config, window)
         return window
 

@@ -86,11 +86,11 @@ from renewal_core._fields import (
     _fail,
     _flag,
     _items,
+    _maker,
     _member_of,
     _not_an_instance,
     _text,
     _type_name,
-    _unchecked,
 )
 from renewal_core.errors import ArgumentTypeError, InvalidField
 from renewal_core.model import IdKind, LineOfBusiness, Party, Policy
@@ -160,23 +160,38 @@ def _field_keys(value: Mapping[str, str | None]) -> str:
     return repr(sorted(value))
 
 
+_FIELD_NAMES: Final = (
+    "name",
+    "id_kind",
+    "id_number",
+    "resident_id",
+    "credit_code",
+    "phone",
+    "email",
+)
+_HOLDER_KEYS: Final = tuple(f"holder.{name}" for name in _FIELD_NAMES)
+_INSURED_KEYS: Final = tuple(f"insured.{name}" for name in _FIELD_NAMES)
+
+
+def _party_values(party: Party) -> tuple[str | None, ...]:
+    """A party's values in the order of ``_FIELD_NAMES``."""
+    id_kind, id_number = party.id_kind, party.id_number
+    return (
+        party.name,
+        None if id_kind is None else id_kind.value,
+        id_number,
+        id_number if id_kind is IdKind.RESIDENT_ID else None,
+        id_number if id_kind is IdKind.UNIFIED_SOCIAL_CREDIT_CODE else None,
+        party.phone,
+        party.email,
+    )
+
+
 def _policy_fields(policy: Policy) -> dict[str, str | None]:
     """The fields :meth:`Materials.from_policy` documents, as a plain dict."""
-    fields: dict[str, str | None] = {}
-    parties: list[tuple[str, Party]] = [("holder", policy.holder)]
+    fields = dict(zip(_HOLDER_KEYS, _party_values(policy.holder), strict=True))
     if policy.insured is not None:
-        parties.append(("insured", policy.insured))
-    for role, party in parties:
-        id_kind, id_number = party.id_kind, party.id_number
-        fields[f"{role}.name"] = party.name
-        fields[f"{role}.id_kind"] = None if id_kind is None else id_kind.value
-        fields[f"{role}.id_number"] = id_number
-        fields[f"{role}.resident_id"] = id_number if id_kind is IdKind.RESIDENT_ID else None
-        fields[f"{role}.credit_code"] = (
-            id_number if id_kind is IdKind.UNIFIED_SOCIAL_CREDIT_CODE else None
-        )
-        fields[f"{role}.phone"] = party.phone
-        fields[f"{role}.email"] = party.email
+        fields.update(zip(_INSURED_KEYS, _party_values(policy.insured), strict=True))
     return fields
 
 
@@ -760,6 +775,31 @@ def _derived(fields: Mapping[str, str | None], key: str) -> str | None:
     return fields.get(f"{role}.id_number")
 
 
+_new_review: Final = _maker(MaterialReview, "checklist", "missing", "invalid", "reasons")
+
+_Step = tuple[MaterialItem, str, bool, bool, "Validator | None"]
+# The items of a checklist as review_materials walks them, worked out once per checklist
+# (kept alive by the entry) and per kind of subject; a bounded cache.
+_PLANS: dict[tuple[int, bool], tuple[MaterialChecklist, tuple[_Step, ...]]] = {}
+_PLANS_LIMIT: Final = 256
+
+
+def _plan(checklist: MaterialChecklist, with_documents: bool) -> tuple[_Step, ...]:
+    """The steps of a review: the field items, and the required documents if reviewed."""
+    entry = _PLANS.get((id(checklist), with_documents))
+    if entry is not None and entry[0] is checklist:
+        return entry[1]
+    steps = tuple(
+        (item, item.key, item.kind is MaterialKind.DOCUMENT, item.required, item.validator)
+        for item in checklist.items
+        if item.kind is MaterialKind.FIELD or (with_documents and item.required)
+    )
+    if len(_PLANS) >= _PLANS_LIMIT:
+        _PLANS.clear()
+    _PLANS[(id(checklist), with_documents)] = (checklist, steps)
+    return steps
+
+
 def review_materials(subject: Policy | Materials, checklist: MaterialChecklist) -> MaterialReview:
     """Review an application's materials, or a policy's party data, against a checklist.
 
@@ -812,31 +852,25 @@ def review_materials(subject: Policy | Materials, checklist: MaterialChecklist) 
     missing: list[str] = []
     invalid: list[tuple[str, str]] = []
     reasons: list[Reason] = []
-    for item in checklist.items:
-        if item.kind is MaterialKind.DOCUMENT:
-            if with_documents and item.required and item.key not in documents:
-                missing.append(item.key)
+    for item, key, document, required, validator in _plan(checklist, with_documents):
+        if document:
+            if key not in documents:  # only required documents are in a plan
+                missing.append(key)
                 reasons.append(_missing(item))
             continue
-        value = fields.get(item.key)
+        value = fields.get(key)
         if value is None and with_documents:
-            value = _derived(fields, item.key)
+            value = _derived(fields, key)
         if not value or value.isspace():  # None, absent, empty or blank
-            if item.required:
-                missing.append(item.key)
+            if required:
+                missing.append(key)
                 reasons.append(_missing(item))
             continue
-        if item.validator is None:
+        if validator is None:
             continue
-        problem = _problem(item, item.validator, value)
+        problem = _problem(item, validator, value)
         if problem is not None:
-            invalid.append((item.key, problem))
+            invalid.append((key, problem))
             reasons.append(_invalid(item, problem))
     # Every field computed here is valid by construction.
-    return _unchecked(
-        MaterialReview,
-        checklist=checklist.name,
-        missing=tuple(missing),
-        invalid=tuple(invalid),
-        reasons=tuple(reasons),
-    )
+    return _new_review(checklist.name, tuple(missing), tuple(invalid), tuple(reasons))

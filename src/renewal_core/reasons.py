@@ -40,7 +40,7 @@ from typing import Any, Final
 
 import attrs
 
-from renewal_core._fields import _fail, _member_of, _read_only, _str_keys, _type_name, _unchecked
+from renewal_core._fields import _fail, _maker, _member_of, _read_only, _str_keys, _type_name
 
 __all__ = ["Reason", "Severity", "worst_severity"]
 
@@ -152,6 +152,7 @@ class Reason:
 
 
 _NO_DETAILS: Final[Mapping[str, object]] = MappingProxyType({})
+_new_reason: Final = _maker(Reason, "code", "severity", "rule", "message", "details")
 
 
 def _reason(
@@ -165,13 +166,12 @@ def _reason(
 
     For literal codes and rule names validated with their rule.
     """
-    return _unchecked(
-        Reason,
-        code=code,
-        severity=severity,
-        rule=rule,
-        message=message,
-        details=_NO_DETAILS if details is None else MappingProxyType(dict(details)),
+    return _new_reason(
+        code,
+        severity,
+        rule,
+        message,
+        _NO_DETAILS if details is None else MappingProxyType(dict(details)),
     )
 
 

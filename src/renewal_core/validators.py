@@ -40,6 +40,7 @@ for test data or for telling a typing error from a wrong number.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 from collections.abc import Callable
 from typing import Final, NoReturn, TypeAlias
@@ -127,9 +128,7 @@ _RESIDENT_ID_PROBLEMS: Final = {
 
 
 def _resident_id_digit(first17: str) -> str:
-    total = sum(
-        int(digit) * weight for digit, weight in zip(first17, _RESIDENT_ID_WEIGHTS, strict=True)
-    )
+    total = sum(map(operator.mul, map(int, first17), _RESIDENT_ID_WEIGHTS))
     return _RESIDENT_ID_CHECK[total % 11]
 
 
@@ -176,6 +175,16 @@ def check_resident_id(value: str) -> str | None:
     """
     _text(value, "check_resident_id(value)")
     return _resident_id_problem(value)
+
+
+def _resident_id_birth(value: str) -> dt.date | None:
+    """The birth date of a valid resident identity number, ``None`` when it is not valid."""
+    if _RESIDENT_ID.fullmatch(value) is None or value[:2] not in RESIDENT_ID_REGIONS:
+        return None
+    born = _birth_day(value)
+    if born is None or value[17] != _resident_id_digit(value[:17]):
+        return None
+    return born
 
 
 def _resident_id_problem(value: str) -> str | None:

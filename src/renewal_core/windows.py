@@ -85,10 +85,10 @@ from renewal_core._fields import (
     _fail,
     _flag,
     _instance_of,
+    _maker,
     _member_of,
     _not_a_member,
     _type_name,
-    _unchecked,
     _Validator,
 )
 from renewal_core.errors import ArgumentTypeError, DateOutOfRange, DateTypeError
@@ -112,6 +112,10 @@ __all__ = [
 ]
 
 _Date = pendulum.Date
+# date.fromordinal run in C for pendulum.Date (pendulum's own override is Python).
+_from_ordinal: Final[Callable[[int], pendulum.Date]] = dt.date.__dict__["fromordinal"].__get__(
+    None, _Date
+)
 _K = TypeVar("_K")
 _V = TypeVar("_V")
 _LAST_ORDINAL: Final = dt.date.max.toordinal()
@@ -353,7 +357,7 @@ def _shifted(day: dt.date, days: int, what: Callable[[], str]) -> pendulum.Date:
     ordinal = day.toordinal() + days
     if not 1 <= ordinal <= _LAST_ORDINAL:
         raise DateOutOfRange(f"{what()} would fall outside the years 1 to 9999")
-    return _Date.fromordinal(ordinal)
+    return _from_ordinal(ordinal)
 
 
 def _day_of(policy: Policy, value: object, parameter: str) -> pendulum.Date:
@@ -578,7 +582,13 @@ DEFAULT_WINDOW_POLICIES and change what differs)
         _argument(line_of_business, LineOfBusiness, "policy_for(line_of_business)", _LINES)
         _optional_code(product_code, "policy_for(product_code)")
         _optional_code(jurisdiction, "policy_for(jurisdiction)")
-        if product_code is not None:
+        return self._rules_for(line_of_business, product_code, jurisdiction)
+
+    def _rules_for(
+        self, line_of_business: LineOfBusiness, product_code: str | None, jurisdiction: str | None
+    ) -> RenewalWindowPolicy:
+        """:meth:`policy_for` without checking its arguments."""
+        if product_code is not None and self.by_product:
             rules = self.by_product.get(product_code)
             if rules is not None:
                 return rules
@@ -667,12 +677,12 @@ class RenewalWindow:
     @property
     def lapses_on(self) -> pendulum.Date:
         """The day the policy lapses, the day after the grace period ends."""
-        return _Date.fromordinal(self.grace_ends_on.toordinal() + 1)
+        return _from_ordinal(self.grace_ends_on.toordinal() + 1)
 
     @property
     def next_term_starts_on(self) -> pendulum.Date:
         """The first day of the next term when renewed in time, the day after expiry."""
-        return _Date.fromordinal(self.expires_on.toordinal() + 1)
+        return _from_ordinal(self.expires_on.toordinal() + 1)
 
     def phase(self, day: dt.date) -> WindowPhase:
         """Return the :class:`WindowPhase` of ``day``.
@@ -750,42 +760,44 @@ class RenewalWindow:
 
 
 def _check_call(policy: object, config: object, jurisdiction: object, function: str) -> None:
-    _argument(policy, Policy, f"{function}(policy)", "a Policy")
-    _argument(config, RenewalWindowConfig, f"{function}(config)", "a RenewalWindowConfig")
-    _optional_code(jurisdiction, f"{function}(jurisdiction)")
+    # The parameter names are formatted only on an error.
+    if not isinstance(policy, Policy):
+        _argument(policy, Policy, f"{function}(policy)", "a Policy")
+    if not isinstance(config, RenewalWindowConfig):
+        _argument(config, RenewalWindowConfig, f"{function}(config)", "a RenewalWindowConfig")
+    if jurisdiction is not None and not isinstance(jurisdiction, str):
+        _optional_code(jurisdiction, f"{function}(jurisdiction)")
+
+
+_new_window: Final = _maker(
+    RenewalWindow, "opens_on", "expires_on", "grace_ends_on", "window_policy"
+)
 
 
 def _window(
     policy: Policy, config: RenewalWindowConfig, jurisdiction: str | None
 ) -> RenewalWindow:
-    rules = config.policy_for(
-        policy.line_of_business, product_code=policy.product_code, jurisdiction=jurisdiction
-    )
+    rules = config._rules_for(policy.line_of_business, policy.product_code, jurisdiction)
     expires_on = policy.term.end
-    opens_on = _shifted(
-        expires_on,
-        -rules.lead_days,
-        lambda: (
-            f"the renewal window opening {rules.lead_days} days before the expiry day {expires_on}"
-        ),
-    )
-    grace_ends_on = _shifted(expires_on, rules.grace_days, lambda: "the end of the grace period")
-    _shifted(
-        grace_ends_on,
-        1,
-        lambda: (
+    end = expires_on.toordinal()
+    opens, grace_ends = end - rules.lead_days, end + rules.grace_days
+    if opens < 1:
+        raise DateOutOfRange(
+            f"the renewal window opening {rules.lead_days} days before the expiry day "
+            f"{expires_on} would fall outside the years 1 to 9999"
+        )
+    if grace_ends > _LAST_ORDINAL:
+        raise DateOutOfRange(
+            f"the end of the grace period, {rules.grace_days} days after the expiry day "
+            f"{expires_on}, would fall outside the years 1 to 9999"
+        )
+    if grace_ends == _LAST_ORDINAL:  # the lapse day, the day after, must exist too
+        raise DateOutOfRange(
             f"the lapse day, the day after the {rules.grace_days}-day grace period after the "
-            f"expiry day {expires_on},"
-        ),
-    )
+            f"expiry day {expires_on}, would fall outside the years 1 to 9999"
+        )
     # The days were computed from validated rules: the checks of RenewalWindow hold.
-    return _unchecked(
-        RenewalWindow,
-        opens_on=opens_on,
-        expires_on=expires_on,
-        grace_ends_on=grace_ends_on,
-        window_policy=rules,
-    )
+    return _new_window(_from_ordinal(opens), expires_on, _from_ordinal(grace_ends), rules)
 
 
 def renewal_window(
@@ -903,7 +915,7 @@ def reminder_dates(
         if due < current:
             latest_missed = offset
         else:
-            upcoming.append(Reminder(_Date.fromordinal(due), offset, catch_up=False))
+            upcoming.append(Reminder(_from_ordinal(due), offset, catch_up=False))
     if latest_missed is not None and not (upcoming and upcoming[0].due_on == day):
         upcoming.insert(0, Reminder(day, latest_missed, catch_up=True))
     return tuple(upcoming)
