@@ -20,6 +20,7 @@ from builders import (
     make_party,
     make_policy,
 )
+from renewal_core import testing
 from renewal_core.eligibility import (
     DEFAULT_RULES,
     ClaimHistory,
@@ -266,8 +267,13 @@ def constant(severities_: Sequence[Severity], name: str = "constant") -> Constan
 RANK = {Outcome.ELIGIBLE: 0, Outcome.REFER: 1, Outcome.INELIGIBLE: 2}
 
 
+OUTCOME_OF_RANK = (Outcome.ELIGIBLE, Outcome.REFER, Outcome.INELIGIBLE)
+WEIGHT = {Severity.INFO: 0, Severity.REFER: 1, Severity.BLOCK: 2}
+
+
 def outcome_of_rule(rule_: Rule, subject_: RenewalSubject) -> Outcome:
-    return outcome_of(rule_.check(subject_))
+    # Worked out here, not with the library's outcome_of: the heaviest severity.
+    return OUTCOME_OF_RANK[max((WEIGHT[r.severity] for r in rule_.check(subject_)), default=0)]
 
 
 SUBJECT = subject()
@@ -1094,3 +1100,74 @@ def test_the_subject_computes_the_window_and_the_review_once() -> None:
     )
     assert subject_.renewal_window(other).grace_ends_on == pendulum.date(2025, 3, 30)
     assert subject_.renewal_window().grace_ends_on == pendulum.date(2025, 2, 28)
+
+
+# ---------------------------------------------------------------- built-in rules, generated cases
+
+
+@st.composite
+def renewal_facts(draw: st.DrawFn) -> RenewalFacts:
+    overdue = draw(st.integers(0, 3))
+    return RenewalFacts(
+        outstanding_premium=draw(
+            st.none() | st.sampled_from([cny("0"), cny("0.01"), cny("150.00")])
+        ),
+        overdue_installments=overdue,
+        days_overdue=draw(st.integers(1, 90)) if overdue else draw(st.sampled_from([0, 0, 5])),
+        insured_birth_date=draw(st.none() | st.dates(dt.date(1930, 1, 1), dt.date(2010, 12, 31))),
+        vehicle_first_registered=draw(
+            st.none() | st.dates(dt.date(2000, 1, 1), dt.date(2024, 12, 31))
+        ),
+        do_not_renew=draw(st.booleans()),
+        fraud_flag=draw(st.booleans()),
+        fraud_indicators=draw(st.lists(st.sampled_from(["a", "b"]), unique=True)),
+        sanctions_hit=draw(st.booleans()),
+    )
+
+
+@st.composite
+def cases(draw: st.DrawFn) -> tuple[Any, pendulum.Date, RenewalFacts]:
+    policy = draw(testing.policies())
+    as_of = policy.term.end.add(days=draw(st.integers(-150, 120)))
+    return policy, as_of, draw(renewal_facts())
+
+
+BUILT_IN = default_rules(catalogue=CATALOGUE)
+
+
+@given(
+    cases(),
+    st.lists(st.sampled_from(BUILT_IN), min_size=1, unique=True),
+    st.sampled_from(BUILT_IN),
+)
+def test_adding_a_built_in_rule_never_makes_a_generated_case_milder(
+    case: tuple[Any, pendulum.Date, RenewalFacts], rules: list[Rule], extra: Rule
+) -> None:
+    policy, as_of, facts = case
+    before = check_eligibility(policy, as_of=as_of, rules=rules, context=facts)
+    after = check_eligibility(policy, as_of=as_of, rules=[*rules, extra], context=facts)
+    assert RANK[after.outcome] >= RANK[before.outcome]
+    if before.outcome is Outcome.INELIGIBLE:
+        assert after.outcome is Outcome.INELIGIBLE
+    # The outcome is the heaviest severity of the reasons, counted here.
+    assert (
+        after.outcome
+        is OUTCOME_OF_RANK[max((WEIGHT[r.severity] for r in after.reasons), default=0)]
+    )
+
+
+@given(cases(), st.permutations(BUILT_IN))
+def test_built_in_rules_decide_the_same_in_any_order(
+    case: tuple[Any, pendulum.Date, RenewalFacts], shuffled: list[Rule]
+) -> None:
+    policy, as_of, facts = case
+    first = check_eligibility(policy, as_of=as_of, rules=BUILT_IN, context=facts)
+    second = check_eligibility(policy, as_of=as_of, rules=shuffled, context=facts)
+    assert first.outcome is second.outcome
+    assert sorted(first.reasons, key=repr) == sorted(second.reasons, key=repr)
+    assert check_eligibility(policy, as_of=as_of, rules=BUILT_IN, context=facts) == first
+    quick = check_eligibility(
+        policy, as_of=as_of, rules=shuffled, context=facts, stop_at_first_block=True
+    )
+    assert quick.outcome is second.outcome
+    assert second.reasons[: len(quick.reasons)] == quick.reasons

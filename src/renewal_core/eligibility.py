@@ -675,7 +675,10 @@ class PolicyStatusRule:
     """
 
     severities: Mapping[PolicyStatus, Severity] = attrs.field(
-        default=_DEFAULT_STATUS_SEVERITIES, converter=_read_only, validator=_status_severities
+        default=_DEFAULT_STATUS_SEVERITIES,
+        converter=_read_only,
+        validator=_status_severities,
+        hash=False,
     )
     name: str = attrs.field(default="policy_status", validator=_rule_name)
 
@@ -955,7 +958,7 @@ class MaximumRenewalAge:
     """
 
     maximum_ages: Mapping[LineOfBusiness, int] = attrs.field(
-        default=_DEFAULT_MAXIMUM_AGES, converter=_read_only, validator=_ages
+        default=_DEFAULT_MAXIMUM_AGES, converter=_read_only, validator=_ages, hash=False
     )
     window_config: RenewalWindowConfig = attrs.field(
         default=DEFAULT_WINDOW_CONFIG, validator=_instance_of(RenewalWindowConfig)
@@ -1131,7 +1134,7 @@ class ProductWithdrawn:
     """
 
     catalogue: Mapping[str, ProductTerms] = attrs.field(
-        factory=dict, converter=_read_only, validator=_catalogue
+        factory=dict, converter=_read_only, validator=_catalogue, hash=False
     )
     name: str = attrs.field(default="product", validator=_rule_name)
 
@@ -1179,7 +1182,7 @@ class SumInsuredLimits:
     """
 
     catalogue: Mapping[str, ProductTerms] = attrs.field(
-        factory=dict, converter=_read_only, validator=_catalogue
+        factory=dict, converter=_read_only, validator=_catalogue, hash=False
     )
     severity: Severity = attrs.field(default=Severity.REFER, validator=_member_of(Severity))
     name: str = attrs.field(default="sum_insured", validator=_rule_name)
