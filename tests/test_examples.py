@@ -22,6 +22,17 @@ def test_quickstart_prints_the_hand_computed_figures(capsys: pytest.CaptureFixtu
         "Premium: ¥3,102.50",
         "12 installments: 258.55 x 2, then 258.54 x 10",
         "Installments add up to the premium: True",
+        # 20 days before the expiry day 2025-02-27, inside the 90-day auto window;
+        # unpaid premium blocks by default, 12 days overdue is within the 30 referred.
+        "Eligibility: ineligible",
+        "- [block] unpaid.premium: 150.00 CNY of premium is unpaid, more than the 0.00 CNY "
+        "that may be referred",
+        "- [refer] unpaid.overdue_installments: 1 installment(s) overdue, the oldest by 12 "
+        "days (at most the 30 days that may be referred)",
+        # Lapse 12/30 = 0.4 x weight 15 = 6; delinquency 1/3 = 0.3333 x 15 = 4.9995:
+        # score 10.9995, LOW; but the lapse rates likelihood 1 + floor(0.4 x 5) = 3 and
+        # impact 3, 9 on the matrix: MEDIUM, whose first measure is process monitoring.
+        "Risk: MEDIUM (score 10.9995); first measure: process.monitor",
     ]
 
 

@@ -1,4 +1,4 @@
-"""Your first renewal figures: a premium split into installments over a policy term.
+"""Your first renewal figures: a premium in installments, an eligibility check, a risk level.
 
 Run it with ``python docs/examples/quickstart.py`` after ``pip install .``.
 """
@@ -7,7 +7,22 @@ from decimal import Decimal
 
 import pendulum
 
-from renewal_core import Money, PolicyTerm, format_day, format_money
+from renewal_core import (
+    Channel,
+    IdKind,
+    LineOfBusiness,
+    Money,
+    Party,
+    PartyKind,
+    Policy,
+    PolicyStatus,
+    PolicyTerm,
+    RenewalFacts,
+    assess_risk,
+    check_eligibility,
+    format_day,
+    format_money,
+)
 
 
 def main() -> None:
@@ -30,6 +45,40 @@ def main() -> None:
         f"then {installments[-1].amount} x {installments.count(installments[-1])}"
     )
     print(f"Installments add up to the premium: {sum(installments) == premium}")
+
+    # Twenty days before expiry, billing says 150.00 of the premium is unpaid, in one
+    # installment 12 days overdue.
+    policy = Policy(
+        number="P-2024-0001",
+        holder=Party(
+            "C-1001",
+            PartyKind.INDIVIDUAL,
+            "张三",
+            id_kind=IdKind.RESIDENT_ID,
+            id_number="11010519491231002X",
+            phone="13812345678",
+        ),
+        line_of_business=LineOfBusiness.AUTO,
+        product_code="AUTO-COMMERCIAL",
+        term=term,
+        status=PolicyStatus.ACTIVE,
+        premium=Money("3650.00", "CNY"),
+        sales_channel=Channel.AGENT,
+        inception=term.start,
+    )
+    facts = RenewalFacts(
+        outstanding_premium=Money("150.00", "CNY"),
+        overdue_installments=1,
+        days_overdue=12,
+        vehicle_first_registered=pendulum.date(2019, 6, 1),
+    )
+    today = pendulum.date(2025, 2, 7)
+    decision = check_eligibility(policy, as_of=today, context=facts)
+    print(f"Eligibility: {decision.outcome.value}")
+    for reason in decision.reasons:
+        print(f"- [{reason.severity.value}] {reason.code}: {reason.message}")
+    risk = assess_risk(policy, as_of=today, context=facts)
+    print(f"Risk: {risk.level.name} (score {risk.score}); first measure: {risk.measures[0].code}")
 
 
 if __name__ == "__main__":

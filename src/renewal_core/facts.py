@@ -61,7 +61,7 @@ __all__ = ["COUNTED_CLAIM_STATUSES", "RenewalFacts", "RenewalSubject"]
 COUNTED_CLAIM_STATUSES: Final = frozenset(
     {ClaimStatus.OPEN, ClaimStatus.REOPENED, ClaimStatus.CLOSED}
 )
-"""The claim statuses that count in a claim history: declined and withdrawn claims do not."""
+"""The claim statuses that count in a claim history (declined and withdrawn claims do not)."""
 
 
 def _optional(validator: Any) -> Any:

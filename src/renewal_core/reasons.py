@@ -67,7 +67,7 @@ class Severity(enum.Enum):
 
     @property
     def weight(self) -> int:
-        """The rank of the severity: 0 for ``INFO``, 1 for ``REFER``, 2 for ``BLOCK``."""
+        """The rank of the severity (0 for ``INFO``, 1 for ``REFER``, 2 for ``BLOCK``)."""
         return _WEIGHTS[self]
 
     def __lt__(self, other: object) -> bool:
