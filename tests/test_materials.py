@@ -754,13 +754,19 @@ WITH_A_STR_KEY: dict[Any, MaterialChecklist] = {
             dict.fromkeys(LINES, AUTO_CHECKLIST),
             {"": AUTO_CHECKLIST},
             "by_product",
-            "keys must be non-empty product codes (str)",
+            "keys must be non-empty product codes (str) without surrounding whitespace",
         ),
         (
             dict.fromkeys(LINES, AUTO_CHECKLIST),
             {1: AUTO_CHECKLIST},
             "by_product",
-            "keys must be non-empty product codes (str)",
+            "keys must be non-empty product codes (str) without surrounding whitespace",
+        ),
+        (
+            dict.fromkeys(LINES, AUTO_CHECKLIST),
+            {" AUTO": AUTO_CHECKLIST},
+            "by_product",
+            "keys must be non-empty product codes (str) without surrounding whitespace",
         ),
         (
             dict.fromkeys(LINES, AUTO_CHECKLIST),

@@ -539,8 +539,13 @@ def _by_product(instance: object, attribute: attrs.Attribute[Any], value: object
     if not isinstance(value, Mapping):
         _fail(instance, attribute.name, f"must be a mapping, not {_type_name(value)}")
     for key in value:
-        if not isinstance(key, str) or not key:
-            _fail(instance, attribute.name, "keys must be non-empty product codes (str)")
+        if not isinstance(key, str) or not key or key != key.strip():
+            # A key with surrounding whitespace could never match a product code.
+            _fail(
+                instance,
+                attribute.name,
+                "keys must be non-empty product codes (str) without surrounding whitespace",
+            )
     _checklist_values(instance, attribute.name, value)
 
 
