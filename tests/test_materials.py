@@ -1013,3 +1013,29 @@ def test_review_plans_are_cached_per_checklist_and_bounded(
         assert review_materials(Materials(), checklist).missing == ("a",)
     assert len(materials._PLANS) == 1  # cleared when full, then refilled
     assert review_materials(Materials({"a": "x"}), checklists[-1]).passed
+
+
+@pytest.mark.parametrize("email", ["information@example.c", "performance@x"])
+def test_a_library_code_inside_the_value_is_still_a_finding(email: str) -> None:
+    # "format" is inside "information": the library's own codes are always accepted.
+    fields = {"holder.name": "张三", "holder.id_number": "E1", "holder.phone": PHONE}
+    review = review_materials(
+        Materials({**fields, "holder.email": email}, {"id_document", "vehicle_licence"}),
+        AUTO_CHECKLIST,
+    )
+    assert review.invalid == (("holder.email", "format"),)
+
+
+@pytest.mark.parametrize("blank", ["", "  "])
+def test_a_blank_typed_id_key_is_derived_from_the_id_number(blank: str) -> None:
+    fields = {
+        "holder.name": "张三",
+        "holder.id_kind": "resident_id",
+        "holder.id_number": "110105194912310021",  # wrong check digit
+        "holder.phone": PHONE,
+        "holder.resident_id": blank,
+    }
+    review = review_materials(
+        Materials(fields, {"id_document", "vehicle_licence"}), AUTO_CHECKLIST
+    )
+    assert review.invalid == (("holder.resident_id", "check_digit"),)

@@ -45,7 +45,7 @@ from renewal_core.errors import (
 )
 from renewal_core.facts import RenewalFacts, RenewalSubject
 from renewal_core.materials import Materials
-from renewal_core.model import ClaimStatus, Policy, PolicyStatus
+from renewal_core.model import ClaimStatus, LineOfBusiness, Policy, PolicyStatus
 from renewal_core.money import Money
 from renewal_core.reasons import Severity
 from renewal_core.risk import (
@@ -1778,3 +1778,42 @@ def test_audit_sample_is_a_generic_value() -> None:
 def test_module_constants() -> None:
     assert (SCORE_PLACES, INTENSITY_PLACES) == (4, 4)
     assert isinstance(assess_risk(make_policy(), as_of=AS_OF), RiskAssessment)
+
+
+def test_an_odd_but_valid_e_mail_is_a_customer_information_finding() -> None:
+    holder = make_party(id_number=VALID_ID_NUMBER, email="information@example.c")
+    assessment = assess_risk(make_policy(holder=holder, claims=[]), as_of=AS_OF)
+    assert assessment.codes == ("risk.customer_information",)
+    assert assessment.contributions[0].details["invalid"] == ("holder.email",)
+
+
+def test_the_grace_period_counts_by_the_calendar_too() -> None:
+    # Health: expiry 2025-02-28, grace to 2025-03-30; the status still says ACTIVE.
+    policy = clean_policy(line_of_business=LineOfBusiness.HEALTH, claims=[])
+    signal = LapseRisk().evaluate(RenewalSubject.of(policy, dt.date(2025, 3, 10)))
+    assert signal is not None
+    assert (signal.intensity, signal.details["in_grace"]) == (Decimal("0.5"), True)
+    assert LapseRisk().evaluate(RenewalSubject.of(policy, dt.date(2025, 2, 28))) is None
+    assert LapseRisk().evaluate(RenewalSubject.of(policy, dt.date(2025, 3, 31))) is None
+    with pytest.raises(InvalidField, match="in_grace_floor: must have at most 4 decimal places"):
+        LapseRisk(in_grace_floor=Decimal("0.12345"))
+
+
+def test_an_audit_sample_repr_shows_keys_not_cases() -> None:
+    cases = [{"id": "P-1", "phone": PHONE}, {"id": "P-2", "phone": PHONE}]
+    sample = sample_for_audit(cases, Decimal(1), 7, key=lambda case: case["id"])
+    assert PHONE not in repr(sample)
+    assert "P-1" in repr(sample)
+
+
+@given(st.integers(0, 60), st.integers(0, 60), st.integers(0, 5), st.integers(0, 5))
+def test_the_default_score_never_drops_when_days_or_delinquencies_rise(
+    days: int, more_days: int, late: int, more_late: int
+) -> None:
+    policy = clean_policy(claims=[])
+    base = RenewalFacts(days_overdue=days, late_payments=late)
+    raised = RenewalFacts(days_overdue=days + more_days, late_payments=late + more_late)
+    first = assess_risk(policy, as_of=AS_OF, context=base)
+    second = assess_risk(policy, as_of=AS_OF, context=raised)
+    assert second.score >= first.score
+    assert second.level >= first.level

@@ -919,3 +919,58 @@ def test_aware_today_counts_its_day_in_the_policy_zone(
     instant = (local + dt.timedelta(minutes=minute)).astimezone(dt.UTC)
     assert reminder_dates(policy, today=instant) == reminder_dates(policy, today=day)
     assert renewal_start(policy, applied_on=instant) == renewal_start(policy, applied_on=day)
+
+
+# ---------------------------------------------------------------- runs with `since`
+
+
+@given(
+    st.lists(st.integers(-40, 120), min_size=1, max_size=4, unique=True),
+    st.integers(40, 60),
+    st.integers(-130, 0),
+)
+def test_a_daily_run_that_passes_its_previous_day_sends_each_reminder_once(
+    offsets: list[int], grace: int, start: int
+) -> None:
+    # Daily runs from `start` days after expiry (before it) to the end of grace; each
+    # run sends what is due on its own day. Worked out here: each reminder scheduled
+    # from the first run on goes out once, on its day, not as a catch-up; the ones
+    # scheduled before the first run are caught up once, by it, as the latest of them.
+    policy = make_policy(term=PolicyTerm(dt.date(2024, 3, 1), dt.date(2025, 2, 28), "UTC"))
+    config = same_rules_everywhere(RenewalWindowPolicy(90, offsets, grace))
+    expiry = dt.date(2025, 2, 28)
+    first = expiry + dt.timedelta(days=start)
+    sent: list[tuple[dt.date, int, bool]] = []
+    previous: dt.date | None = None
+    for k in range(grace - start + 1):
+        day = first + dt.timedelta(days=k)
+        sent += [
+            (r.due_on, r.days_before_expiry, r.catch_up)
+            for r in reminder_dates(policy, config, today=day, since=previous)
+            if r.due_on == day
+        ]
+        previous = day
+    due = {offset: expiry - dt.timedelta(days=offset) for offset in offsets}
+    on_time = sorted((day, offset, False) for offset, day in due.items() if day >= first)
+    missed = [offset for offset, day in due.items() if day < first]
+    expected = list(on_time)
+    if missed and not any(day == first for day, _, _ in on_time):
+        expected.insert(0, (first, min(missed), True))
+    assert sent == expected
+
+
+def test_since_limits_the_catch_up_to_reminders_missed_since_the_previous_run() -> None:
+    policy = make_policy(term=PolicyTerm(dt.date(2024, 3, 1), dt.date(2025, 2, 28), "UTC"))
+    # Reminders on 2024-12-30 (60), 2025-01-29 (30) and 2025-02-21 (7).
+    daily = reminder_dates(policy, today=dt.date(2025, 1, 2), since=dt.date(2025, 1, 1))
+    assert [r.catch_up for r in daily] == [False, False]
+    found_late = reminder_dates(policy, today=dt.date(2025, 1, 2))
+    assert found_late[0] == Reminder(D(2025, 1, 2), 60, catch_up=True)
+    after_a_break = reminder_dates(policy, today=dt.date(2025, 1, 31), since=dt.date(2024, 12, 31))
+    assert after_a_break[0] == Reminder(D(2025, 1, 31), 30, catch_up=True)
+    on_the_day = reminder_dates(policy, today=dt.date(2025, 1, 29), since=dt.date(2025, 1, 28))
+    assert on_the_day[0] == Reminder(D(2025, 1, 29), 30, catch_up=False)
+    with pytest.raises(InvalidField, match="since: 2025-01-02 is not before today 2025-01-02"):
+        reminder_dates(policy, today=dt.date(2025, 1, 2), since=dt.date(2025, 1, 2))
+    instant = pendulum.datetime(2025, 1, 1, 16, 30, tz="UTC")
+    assert reminder_dates(policy, today=dt.date(2025, 1, 2), since=instant) == daily

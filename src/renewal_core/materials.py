@@ -738,7 +738,9 @@ def _invalid(item: MaterialItem, problem: str) -> Reason:
 def _problem(item: MaterialItem, validator: Validator, value: str) -> str | None:
     """Run the item's validator and check that it answered with ``None`` or a code."""
     problem: object = validator(value)
-    if problem is None or (
+    if problem is None or (isinstance(problem, str) and problem in _PROBLEMS):
+        return problem  # the library's own codes pass even when the value holds them
+    if (
         isinstance(problem, str)
         and len(problem) <= _PROBLEM_LENGTH
         and _PROBLEM.fullmatch(problem) is not None
@@ -864,8 +866,8 @@ def review_materials(subject: Policy | Materials, checklist: MaterialChecklist) 
                 reasons.append(_missing(item))
             continue
         value = fields.get(key)
-        if value is None and with_documents:
-            value = _derived(fields, key)
+        if with_documents and (not value or value.isspace()):
+            value = _derived(fields, key) or value
         if not value or value.isspace():  # None, absent, empty or blank
             if required:
                 missing.append(key)

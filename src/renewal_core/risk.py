@@ -136,6 +136,7 @@ from renewal_core.model import ClaimRecord, Policy, PolicyStatus
 from renewal_core.money import _make as _make_money
 from renewal_core.periods import add_months
 from renewal_core.reasons import _CODE, Reason, Severity, _code
+from renewal_core.windows import DEFAULT_WINDOW_CONFIG, RenewalWindowConfig, WindowPhase
 
 __all__ = [
     "DEFAULT_MATRIX",
@@ -645,20 +646,27 @@ def _plural(count: int, unit: str) -> str:
 class LapseRisk:
     """The policy is about to lapse: a premium is overdue, or the grace period runs.
 
-    Present when ``facts.days_overdue`` is above zero or the policy's status is
-    :attr:`~renewal_core.model.PolicyStatus.IN_GRACE`.
+    Present when ``facts.days_overdue`` is above zero or the policy is in its grace
+    period: its status is :attr:`~renewal_core.model.PolicyStatus.IN_GRACE`, or the
+    day of the assessment falls in the grace period of its renewal window
+    (:meth:`RenewalSubject.renewal_window
+    <renewal_core.facts.RenewalSubject.renewal_window>` with ``window_config``), even
+    when the host has not updated the status yet.
 
     * Code: ``risk.lapse``.
     * Intensity: ``min(1, days_overdue / days_for_full)``, rounded to
       :data:`INTENSITY_PLACES` places; in the grace period at least
-      ``in_grace_floor``.
+      ``in_grace_floor`` (which has at most :data:`INTENSITY_PLACES` places).
     * Likelihood: :func:`likelihood_band` of the intensity; impact: ``impact``.
     * Details: ``days_overdue``, ``days_for_full``, ``in_grace``.
 
     Args:
         days_for_full: the days overdue at which the intensity reaches 1 (30).
         in_grace_floor: the least intensity while the policy is in its grace period
-            (``Decimal("0.5")``), from 0 to 1.
+            (``Decimal("0.5")``), from 0 to 1, with at most :data:`INTENSITY_PLACES`
+            decimal places.
+        window_config: the renewal-window configuration that gives the grace
+            period.
         impact: the impact rating (3: a lapse ends the cover and the business).
         name: the point's name in a model (``"lapse"``).
     """
@@ -668,7 +676,10 @@ class LapseRisk:
         default=Decimal("0.5"),
         kw_only=True,
         converter=_as_decimal,
-        validator=_decimal_in(_ZERO, Decimal(1)),
+        validator=_decimal_in(_ZERO, Decimal(1), places=INTENSITY_PLACES),
+    )
+    window_config: RenewalWindowConfig = attrs.field(
+        default=DEFAULT_WINDOW_CONFIG, kw_only=True, validator=_instance_of(RenewalWindowConfig)
     )
     impact: int = attrs.field(default=3, kw_only=True, validator=_positive_int)
     name: str = attrs.field(default="lapse", kw_only=True, validator=_code)
@@ -676,7 +687,10 @@ class LapseRisk:
     def evaluate(self, subject: RenewalSubject) -> RiskSignal | None:
         """Return the lapse signal, or ``None`` when nothing is overdue and no grace runs."""
         days = subject.facts.days_overdue
-        in_grace = subject.policy.status is PolicyStatus.IN_GRACE
+        in_grace = (
+            subject.policy.status is PolicyStatus.IN_GRACE
+            or subject.renewal_window(self.window_config).phase(subject.as_of) is WindowPhase.GRACE
+        )
         if not days and not in_grace:
             return None
         intensity = _ratio(days, self.days_for_full)
@@ -2054,7 +2068,8 @@ class AuditSample(Generic[_T]):
     """A reproducible audit sample drawn by :func:`sample_for_audit`.
 
     Attributes:
-        cases: the cases drawn, in key order.
+        cases: the cases drawn, in key order; left out of the ``repr``, since cases
+            may hold personal data (the keys are shown).
         keys: their keys, in the same order.
         strata: an :class:`AuditStratum` per stratum (a single one keyed ``None``
             when the sample is not stratified), strata sorted when they can be
@@ -2063,7 +2078,7 @@ class AuditSample(Generic[_T]):
         seed: the seed.
     """
 
-    cases: tuple[_T, ...]
+    cases: tuple[_T, ...] = attrs.field(repr=False)
     keys: tuple[str, ...]
     strata: Mapping[Hashable, AuditStratum] = attrs.field(hash=False)
     rate: Decimal | Fraction

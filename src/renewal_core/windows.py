@@ -91,7 +91,7 @@ from renewal_core._fields import (
     _type_name,
     _Validator,
 )
-from renewal_core.errors import ArgumentTypeError, DateOutOfRange, DateTypeError
+from renewal_core.errors import ArgumentTypeError, DateOutOfRange, DateTypeError, InvalidField
 from renewal_core.model import LineOfBusiness, Policy
 from renewal_core.periods import _to_date
 
@@ -869,6 +869,7 @@ def reminder_dates(
     config: RenewalWindowConfig = DEFAULT_WINDOW_CONFIG,
     *,
     today: dt.date | dt.datetime,
+    since: dt.date | dt.datetime | None = None,
     jurisdiction: str | None = None,
 ) -> tuple[Reminder, ...]:
     """Return the renewal reminders due on or after ``today``, in date order.
@@ -877,10 +878,15 @@ def reminder_dates(
     ``reminder_offsets``. The result holds
 
     * the scheduled reminders due on or after ``today``;
-    * when scheduled reminders fell before ``today`` (a policy found late) and the
-      policy has not lapsed by ``today``, one *catch-up* reminder due ``today``
-      with the offset of the latest one missed (``catch_up=True``), unless a
-      scheduled reminder is due ``today`` anyway.
+    * when scheduled reminders were missed and the policy has not lapsed by
+      ``today``, one *catch-up* reminder due ``today`` with the offset of the latest
+      one missed (``catch_up=True``), unless a scheduled reminder is due ``today``
+      anyway. A reminder was missed when it was due before ``today`` and, if
+      ``since`` is given, after ``since``: a run on ``since`` took care of those due
+      up to then. So a daily run that passes the day of its previous run as
+      ``since`` sends each reminder once; without ``since`` (a policy found late,
+      seen for the first time), every reminder due before ``today`` counts as
+      missed.
 
     No reminder is ever due before ``today``, no two on the same day, and none once
     the policy has lapsed (after the grace period): then the result is empty.
@@ -890,6 +896,8 @@ def reminder_dates(
         config: the :class:`RenewalWindowConfig`.
         today: the day of the run: a date in the policy's zone, or an aware datetime,
             whose day in the policy's zone is taken.
+        since: the day of the previous run for this policy, before ``today`` (a date
+            or an aware datetime, as ``today``), or ``None``.
         jurisdiction: where the policy is written, or ``None``.
 
     Returns:
@@ -897,12 +905,23 @@ def reminder_dates(
 
     Raises:
         ArgumentTypeError: an argument has the wrong type.
-        DateTypeError: ``today`` is not a date or a datetime.
+        InvalidField: ``since`` is not before ``today``.
+        DateTypeError: ``today`` or ``since`` is not a date or a datetime.
         NaiveDateTimeError: ``today`` is a datetime without a time zone.
         DateOutOfRange: as for :func:`renewal_window`.
     """
     _check_call(policy, config, jurisdiction, "reminder_dates")
     day = _day_of(policy, today, "today")
+    handled = 0  # the day numbers up to which reminders were taken care of
+    if since is not None:
+        previous = _day_of(policy, since, "since")
+        if previous >= day:
+            raise InvalidField(
+                "reminder_dates",
+                "since",
+                f"{previous} is not before today {day}; pass the day of the previous run",
+            )
+        handled = previous.toordinal()
     window = _window(policy, config, jurisdiction)
     if day > window.grace_ends_on:
         return ()
@@ -913,7 +932,8 @@ def reminder_dates(
     for offset in window.window_policy.reminder_offsets:  # earliest day first
         due = expiry - offset
         if due < current:
-            latest_missed = offset
+            if due > handled:
+                latest_missed = offset
         else:
             upcoming.append(Reminder(_from_ordinal(due), offset, catch_up=False))
     if latest_missed is not None and not (upcoming and upcoming[0].due_on == day):
