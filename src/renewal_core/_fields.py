@@ -295,6 +295,14 @@ def _count(instance: object, attribute: attrs.Attribute[Any], value: object) -> 
         _fail(instance, attribute.name, f"must not be negative, not {value}")
 
 
+def _positive_int(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Check an ``int`` of at least 1 (``bool`` is refused)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        _fail(instance, attribute.name, f"must be an int, not {_type_name(value)}")
+    if value < 1:
+        _fail(instance, attribute.name, f"must be at least 1, not {value}")
+
+
 def _read_only(value: Mapping[Any, Any]) -> Mapping[Any, Any]:
     """Copy a mapping into a read-only one; anything else is left for the validator."""
     given: object = value  # typed loosely: callers without mypy can pass anything

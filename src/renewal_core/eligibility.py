@@ -94,6 +94,7 @@ from renewal_core._fields import (
     _maker,
     _member_of,
     _money,
+    _positive_int,
     _read_only,
     _type_name,
 )
@@ -819,12 +820,6 @@ def _ratio(instance: object, attribute: attrs.Attribute[Any], value: object) -> 
 _MAX_LOSS_RATIO: Final = Decimal(10)
 
 
-def _months(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    _count(instance, attribute, value)
-    if value == 0:
-        _fail(instance, attribute.name, "must be at least 1")
-
-
 @attrs.frozen
 class ClaimHistory:
     """The claim history over a look-back period stays within limits; refer otherwise.
@@ -847,7 +842,7 @@ class ClaimHistory:
         name: the rule's name.
     """
 
-    lookback_months: int = attrs.field(default=36, validator=_months)
+    lookback_months: int = attrs.field(default=36, validator=_positive_int)
     max_claims: int = attrs.field(default=3, validator=_count)
     max_loss_ratio: Decimal | None = attrs.field(default=Decimal("0.7"), validator=_ratio)
     name: str = attrs.field(default="claim_history", validator=_rule_name)

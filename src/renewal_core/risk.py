@@ -124,6 +124,8 @@ from renewal_core._fields import (
     _fail,
     _instance_of,
     _items,
+    _maker,
+    _positive_int,
     _read_only,
     _str_keys,
     _text,
@@ -304,13 +306,6 @@ def _decimal_in(
 def _is_plain_int(value: object) -> bool:
     """Whether ``value`` is an ``int`` and not a ``bool``."""
     return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _positive_int(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        _fail(instance, attribute.name, f"must be an int, not {_type_name(value)}")
-    if value < 1:
-        _fail(instance, attribute.name, f"must be at least 1, not {value}")
 
 
 def _callable(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -539,23 +534,19 @@ def _signal(
 
     The likelihood is the :func:`likelihood_band` of the intensity unless given.
     """
-    signal: RiskSignal = _new(RiskSignal)
-    _set_code(signal, code)
-    _set_intensity(signal, intensity)
-    _set_message(signal, message)
-    _set_likelihood(signal, _band(intensity) if likelihood is None else likelihood)
-    _set_impact(signal, impact)
-    _set_details(signal, MappingProxyType(details))
-    return signal
+    return _new_signal(
+        code,
+        intensity,
+        message,
+        _band(intensity) if likelihood is None else likelihood,
+        impact,
+        MappingProxyType(details),
+    )
 
 
-_new = object.__new__
-_set_code = RiskSignal.__dict__["code"].__set__
-_set_intensity = RiskSignal.__dict__["intensity"].__set__
-_set_message = RiskSignal.__dict__["message"].__set__
-_set_likelihood = RiskSignal.__dict__["likelihood"].__set__
-_set_impact = RiskSignal.__dict__["impact"].__set__
-_set_details = RiskSignal.__dict__["details"].__set__
+_new_signal: Final = _maker(
+    RiskSignal, "code", "intensity", "message", "likelihood", "impact", "details"
+)
 
 
 @runtime_checkable
