@@ -142,9 +142,6 @@ def _plain_str(value: str) -> str:
     return value
 
 
-# UnknownLocale and UnknownTimeZone raised for a field are raised again, naming the
-
-
 def _as_day(value: dt.date) -> pendulum.Date:
     """Turn a :class:`datetime.date` into a :class:`pendulum.Date`.
 

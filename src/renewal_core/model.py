@@ -326,6 +326,7 @@ def _email(instance: object, attribute: attrs.Attribute[Any], value: str) -> Non
         _fail(instance, attribute.name, _EMAIL_FORMAT)
 
 
+# UnknownLocale and UnknownTimeZone raised for a field are raised again, naming the
 # field, outside the ``except`` block and ``from None``: no exception chain then holds
 # the first error, nor anything it may have chained from (such as a lookup error that
 # repeats the raw value, which may be personal data in the wrong field).
