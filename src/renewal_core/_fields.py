@@ -282,9 +282,6 @@ def _same_currency(
             )
 
 
-# --------------------------------------------------------------------------- party
-
-
 def _count(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
         _fail(instance, attribute.name, f"must be an int, not {_type_name(value)}")

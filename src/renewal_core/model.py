@@ -374,6 +374,9 @@ def _time_zone(instance: object, attribute: attrs.Attribute[Any], value: object)
         )
 
 
+# --------------------------------------------------------------------------- party
+
+
 @attrs.frozen(str=True)
 class Party:
     """A customer: a person, a family or an enterprise, as known to the host system.
