@@ -1,10 +1,15 @@
-"""Builders of valid domain values for the tests: change one field, keep the rest."""
+"""Builders of valid domain values for the tests (change one field, keep the rest), and
+shorthands for the errors the tests expect."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
+import pytest
+
+from renewal_core.errors import ArgumentTypeError, InvalidField
 from renewal_core.model import (
     Channel,
     ClaimRecord,
@@ -104,3 +109,18 @@ def make_policy(**changes: Any) -> Policy:
     }
     fields.update(changes)
     return Policy(**fields)
+
+
+def loose(value: object) -> Any:
+    """Pass a value of the wrong type past the type checker, as a caller without one would."""
+    return value
+
+
+def wrong_type(parameter: str, fragment: str) -> Any:
+    """``pytest.raises`` for an ArgumentTypeError of ``parameter`` with ``fragment``."""
+    return pytest.raises(ArgumentTypeError, match=rf"^{re.escape(parameter)} takes .*{fragment}")
+
+
+def invalid(owner: str, field: str, fragment: str) -> Any:
+    """``pytest.raises`` for an InvalidField of ``owner.field`` whose reason has ``fragment``."""
+    return pytest.raises(InvalidField, match=rf"^{owner}\.{field}: .*{fragment}")

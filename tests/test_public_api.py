@@ -17,6 +17,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "docs" / "reference"
 PUBLIC_MODULES = [
     "renewal_core",
+    "renewal_core.audit",
     "renewal_core.eligibility",
     "renewal_core.errors",
     "renewal_core.facts",

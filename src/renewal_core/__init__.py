@@ -11,6 +11,16 @@ The library logs through ``logging.getLogger("renewal_core")`` with a
 import logging
 
 from renewal_core import errors
+from renewal_core.audit import (
+    AuditSample,
+    AuditStratum,
+    ComplianceChecklist,
+    ComplianceItem,
+    ComplianceItemSummary,
+    ComplianceReport,
+    ComplianceResult,
+    sample_for_audit,
+)
 from renewal_core.eligibility import (
     DEFAULT_RULES,
     ClaimHistory,
@@ -111,15 +121,8 @@ from renewal_core.risk import (
     DEFAULT_RISK_MODEL,
     INTENSITY_PLACES,
     SCORE_PLACES,
-    AuditSample,
-    AuditStratum,
     ClaimFrequency,
     ClaimSeverity,
-    ComplianceChecklist,
-    ComplianceItem,
-    ComplianceItemSummary,
-    ComplianceReport,
-    ComplianceResult,
     CustomerInformation,
     FraudIndicators,
     FunctionPoint,
@@ -140,7 +143,6 @@ from renewal_core.risk import (
     assess_subject,
     likelihood_band,
     risk_point,
-    sample_for_audit,
 )
 from renewal_core.serialization import (
     from_json,

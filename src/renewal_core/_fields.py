@@ -18,7 +18,7 @@ from typing import Any, Final, NoReturn, TypeVar, cast
 import attrs
 import pendulum
 
-from renewal_core.errors import AllocationError, CurrencyMismatch, InvalidField
+from renewal_core.errors import AllocationError, ArgumentTypeError, CurrencyMismatch, InvalidField
 from renewal_core.money import Money, minor_units
 from renewal_core.periods import _to_date
 
@@ -333,3 +333,23 @@ def _maker(cls: type[_T], *names: str) -> Callable[..., _T]:
     namespace: dict[str, Any] = {"new": object.__new__, "set_": object.__setattr__, "cls": cls}
     exec("\n".join(lines), namespace)  # noqa: S102 - code built from field names only
     return cast("Callable[..., _T]", namespace["make"])
+
+
+def _wrong_type(value: object, parameter: str, expected: str) -> NoReturn:
+    """Refuse a function argument of the wrong type.
+
+    Where a ``Decimal`` is taken, a float is shown as the ``Decimal`` to write instead.
+    """
+    if isinstance(value, float) and "Decimal" in expected:
+        expected += f", such as Decimal('{value!r}') (floats are inexact)"
+    raise ArgumentTypeError(_type_name(value), parameter, expected)
+
+
+def _is_plain_int(value: object) -> bool:
+    """Whether ``value`` is an ``int`` and not a ``bool``."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _callable(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not callable(value):
+        _fail(instance, attribute.name, f"must be callable, not {_type_name(value)}")
