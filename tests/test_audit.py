@@ -437,3 +437,10 @@ def test_an_audit_sample_repr_shows_keys_not_cases() -> None:
     sample = sample_for_audit(cases, Decimal(1), 7, key=lambda case: case["id"])
     assert PHONE not in repr(sample)
     assert "P-1" in repr(sample)
+
+
+def test_cases_must_be_iterable() -> None:
+    with wrong_type("sample_for_audit(cases)", "an iterable of cases, not NoneType"):
+        sample_for_audit(loose(None), Decimal("0.1"), 1, key=str)
+    with wrong_type("ComplianceChecklist.evaluate_all(cases)", "an iterable of cases, not int"):
+        _checklist().evaluate_all(loose(3))

@@ -257,8 +257,11 @@ class ComplianceChecklist(Generic[_T]):
         """Check a batch of cases and summarise it per item.
 
         Raises:
+            ArgumentTypeError: ``cases`` is not iterable.
             InvalidField: as :meth:`evaluate`, or two cases share an id.
         """
+        if not isinstance(cases, Iterable):
+            _wrong_type(cases, "ComplianceChecklist.evaluate_all(cases)", "an iterable of cases")
         results: list[ComplianceResult] = []
         seen: dict[str, int] = {}
         for index, case in enumerate(cases):
@@ -362,6 +365,8 @@ def _stratum_random(seed: int | str, stratum: Hashable) -> random.Random:
 
 def _by_key(cases: Iterable[_T], key: Callable[[_T], str]) -> list[tuple[str, _T]]:
     """The cases with their keys, sorted by key; keys must be distinct ``str``."""
+    if not isinstance(cases, Iterable):
+        _wrong_type(cases, "sample_for_audit(cases)", "an iterable of cases")
     keyed: list[tuple[str, _T]] = []
     positions: dict[str, int] = {}
     for index, case in enumerate(cases):
