@@ -26,6 +26,7 @@ PUBLIC_MODULES = [
     "renewal_core.model",
     "renewal_core.money",
     "renewal_core.periods",
+    "renewal_core.pricing.installments",
     "renewal_core.privacy",
     "renewal_core.reasons",
     "renewal_core.risk",

@@ -1,6 +1,39 @@
-"""Pricing: renewal premiums, installment plans, cancellation refunds and mid-term adjustments.
+"""Pricing: installment plans and payments, cancellation refunds and mid-term adjustments.
 
-Being built (issue 4).
+Everything here is also importable from :mod:`renewal_core`; each submodule's
+reference page documents it.
 """
 
-__all__: list[str] = []
+from renewal_core.pricing.installments import (
+    MAX_PLAN_DAYS,
+    Delinquency,
+    DelinquencyStatus,
+    Frequency,
+    Installment,
+    InstallmentPlan,
+    Payment,
+    PaymentMethod,
+    Schedule,
+    ScheduleStanding,
+    ScheduleState,
+    apply_payment,
+    delinquency_status,
+    schedule,
+)
+
+__all__ = [
+    "MAX_PLAN_DAYS",
+    "Delinquency",
+    "DelinquencyStatus",
+    "Frequency",
+    "Installment",
+    "InstallmentPlan",
+    "Payment",
+    "PaymentMethod",
+    "Schedule",
+    "ScheduleStanding",
+    "ScheduleState",
+    "apply_payment",
+    "delinquency_status",
+    "schedule",
+]
