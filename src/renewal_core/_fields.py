@@ -327,10 +327,16 @@ def _maker(cls: type[_T], *names: str) -> Callable[..., _T]:
         if not name.isidentifier():  # pragma: no cover - a programming error
             raise ValueError(f"not a field name: {name!r}")
     arguments = ", ".join(names)
+    namespace: dict[str, Any] = {"new": object.__new__, "cls": cls}
     lines = [f"def make({arguments}):", "    instance = new(cls)"]
-    lines += [f"    set_(instance, {name!r}, {name})" for name in names]
+    for index, name in enumerate(names):
+        # A slot's own descriptor sets it past the frozen __setattr__, and fastest.
+        slot = cls.__dict__.get(name)
+        if slot is None or not hasattr(slot, "__set__"):  # pragma: no cover - a programming error
+            raise TypeError(f"{cls.__name__}.{name} is not a slot")
+        namespace[f"set_{index}"] = slot.__set__
+        lines.append(f"    set_{index}(instance, {name})")
     lines.append("    return instance")
-    namespace: dict[str, Any] = {"new": object.__new__, "set_": object.__setattr__, "cls": cls}
     exec("\n".join(lines), namespace)  # noqa: S102 - code built from field names only
     return cast("Callable[..., _T]", namespace["make"])
 

@@ -1,6 +1,13 @@
 """Published tables as presets, one module per market and table.
 
-Being built (issue 4).
+Each module cites the table's edition and source and holds plain data you can copy
+and change. Import a preset from its module, which names the market:
+
+* :mod:`renewal_core.presets.cn_short_rate`: China short-term rate tables (property,
+  accident, marine).
+* :mod:`renewal_core.presets.us_short_rate`: the United States standard short-rate
+  table.
+* :mod:`renewal_core.presets.cn_auto_surrender`: China commercial auto surrender.
 """
 
 __all__: list[str] = []
