@@ -13,7 +13,7 @@ Two caveats about the sources:
 
 * days 1 to 54 (5% to 25%) come from one published source only;
 * day 157 earns 54% in one source and 53% in another. This preset follows the
-  table as printed in R5: days 154-156 earn 53% and days 157-160 earn 54%. A carrier
+  table as printed here: days 154-156 earn 53% and days 157-160 earn 54%. A carrier
   whose table gives 53% for day 157 can build its own copy with the band changed.
 
 Days after 365 (day 366 of a leap-year term) earn 100%. Some carriers also keep a

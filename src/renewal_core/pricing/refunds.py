@@ -21,7 +21,8 @@ The conventions, in one place:
   (``ROUND_HALF_UP`` by default); the refund is premium - earned, so the two always
   add up to the premium exactly.
 * **Before cover starts** (cancelled on or before the start day) the whole premium
-  is refunded, less ``fee_before_start`` when one is agreed (R4: 3%).
+  is refunded, less ``fee_before_start`` when one is agreed (3% for Chinese commercial auto,
+  :mod:`renewal_core.presets.cn_auto_surrender`).
 * **Cooling-off**: with ``cooling_off_days=k``, a cancellation that has used at most
   ``k`` days (``elapsed_days <= k``; before the start included) refunds the whole
   premium, and no fee is charged.
