@@ -8,6 +8,10 @@ and change. Import a preset from its module, which names the market:
 * :mod:`renewal_core.presets.us_short_rate`: the United States standard short-rate
   table.
 * :mod:`renewal_core.presets.cn_auto_surrender`: China commercial auto surrender.
+* :mod:`renewal_core.presets.cn_auto_ncd`: China commercial auto no-claim discount,
+  2015 edition.
+* :mod:`renewal_core.presets.cn_ctpl`: China compulsory traffic insurance (CTPL) base
+  premiums (2008) and floating rates.
 """
 
 __all__: list[str] = []
