@@ -28,6 +28,12 @@ from renewal_core.errors import (
 )
 from renewal_core.money import Money
 from renewal_core.periods import PolicyTerm
+from renewal_core.presets.cn_short_rate import (
+    ACCIDENT_SHORT_RATE,
+    MARINE_SHORT_RATE,
+    PROPERTY_SHORT_RATE,
+)
+from renewal_core.presets.us_short_rate import US_STANDARD_SHORT_RATE
 from renewal_core.pricing import refunds
 from renewal_core.pricing.refunds import (
     Adjustment,
@@ -357,8 +363,10 @@ def test_bad_arguments_are_refused() -> None:
         refund(cny("1.00"), YEAR_2025, D(2025, 1, 2), ProRata(), rounding="half")
     with pytest.raises(ArgumentTypeError):
         refund(cny("1.00"), YEAR_2025, D(2025, 1, 2), ProRata(), cooling_off_days=True)
-    with pytest.raises(InvalidField, match="negative"):
+    with pytest.raises(InvalidField, match="must be at least 1, not -1"):
         refund(cny("1.00"), YEAR_2025, D(2025, 1, 2), ProRata(), cooling_off_days=-1)
+    with pytest.raises(InvalidField, match="must be at least 1, not 0"):
+        refund(cny("1.00"), YEAR_2025, D(2025, 1, 1), ProRata(), cooling_off_days=0)
     with pytest.raises(ArgumentTypeError):
         refund(
             cny("1.00"),
@@ -369,7 +377,7 @@ def test_bad_arguments_are_refused() -> None:
         )
     with pytest.raises(InvalidField, match=r"^refund\.minimum_earned: must be a percentage"):
         refund(cny("1.00"), YEAR_2025, D(2025, 2, 1), ProRata(), minimum_earned=101)
-    with pytest.raises(InvalidField, match="USD"):
+    with pytest.raises(CurrencyMismatch):
         refund(cny("1.00"), YEAR_2025, D(2025, 2, 1), ProRata(), minimum_earned=Money(1, "USD"))
     with pytest.raises(InvalidField, match="negative"):
         refund(cny("1.00"), YEAR_2025, D(2025, 2, 1), ProRata(), minimum_earned=cny("-1"))
@@ -390,7 +398,7 @@ def test_fee_is_validated() -> None:
         Fee(amount=cny("1.005"))
     with pytest.raises(InvalidField, match="negative"):
         Fee(amount=cny("-1.00"))
-    with pytest.raises(InvalidField, match="USD"):
+    with pytest.raises(CurrencyMismatch):
         Fee(amount=Money(1, "USD")).charge(cny("10.00"))
 
 
@@ -606,8 +614,6 @@ def test_pro_rata_refund_never_increases_later(
 def test_short_rate_never_refunds_more_than_pro_rata(
     premium: Money, start: dt.date, offset: int, table: str
 ) -> None:
-    from renewal_core.presets.cn_short_rate import PROPERTY_SHORT_RATE  # noqa: PLC0415
-    from renewal_core.presets.us_short_rate import US_STANDARD_SHORT_RATE  # noqa: PLC0415
 
     term = _term(start)
     day = term.start.add(days=offset)
@@ -656,3 +662,85 @@ def test_adjust_pro_rata_matches_a_reference(premium: Money, start: dt.date, off
     left = days - min(max((day - term.start).days, 0), days)
     expected = half_up(premium.to_minor_units() * left, days)
     assert adjust(Money.zero("CNY"), premium, term, day).amount.to_minor_units() == expected
+
+
+# ---------------------------------------------------------------- review findings
+
+
+def test_arguments_are_checked_whatever_the_basis() -> None:
+    # After the start (no fee applies) and inside cooling-off (no minimum applies),
+    # bad arguments are still refused.
+    after = D(2025, 3, 1)
+    with pytest.raises(ArgumentTypeError):
+        refund(cny("100.00"), YEAR_2025, after, ProRata(), fee_before_start="3%")  # type: ignore[arg-type]
+    with pytest.raises(CurrencyMismatch):
+        refund(
+            cny("100.00"),
+            YEAR_2025,
+            after,
+            ProRata(),
+            fee_before_start=Fee(amount=Money("5.00", "USD")),
+        )
+    with pytest.raises(InvalidField):
+        refund(cny("100.00"), YEAR_2025, after, Flat(), minimum_earned=-5)
+    with pytest.raises(CurrencyMismatch):
+        refund(
+            cny("100.00"),
+            YEAR_2025,
+            D(2025, 1, 3),
+            ProRata(),
+            minimum_earned=Money("1", "USD"),
+            cooling_off_days=10,
+        )
+
+
+def test_an_adjustment_before_the_start_by_short_rate_is_the_whole_change() -> None:
+    # Effective before cover starts, the whole change applies: 2000 - 1000 = 1000.00.
+    change = adjust(
+        cny("1000.00"), cny("2000.00"), YEAR_2025, D(2024, 11, 15), ShortRate(PROPERTY_SHORT_RATE)
+    )
+    assert change.amount == cny("1000.00")
+
+
+@given(
+    st.integers(1, 36),
+    st.integers(0, 1200),
+    st.sampled_from([PROPERTY_SHORT_RATE, ACCIDENT_SHORT_RATE, MARINE_SHORT_RATE]),
+)
+def test_short_rate_never_refunds_more_than_pro_rata_on_any_months_term(
+    months: int, offset: int, table: ShortRateTable
+) -> None:
+    term = PolicyTerm.months(dt.date(2025, 1, 31), months, "Asia/Shanghai")
+    day = term.start.add(days=offset % (term.days + 2))
+    premium = cny("10000.00")
+    short = refund(premium, term, day, ShortRate(table))
+    prorata = refund(premium, term, day, ProRata())
+    assert short.refund <= prorata.refund
+    # The days used, counted here, bound what is earned from below (rounded half up).
+    used = min(max(day.toordinal() - term.start.toordinal(), 0), term.days)
+    floor_units = (1000000 * used * 2 + term.days) // (2 * term.days)
+    assert short.earned.to_minor_units() >= floor_units
+
+
+@given(st.integers(1, 12), st.integers(0, 400))
+def test_the_days_table_never_refunds_more_than_pro_rata_on_short_terms(
+    months: int, offset: int
+) -> None:
+    term = PolicyTerm.months(dt.date(2025, 1, 1), months, "UTC")
+    day = term.start.add(days=offset % (term.days + 2))
+    premium = cny("10000.00")
+    assert (
+        refund(premium, term, day, ShortRate(US_STANDARD_SHORT_RATE)).refund
+        <= refund(premium, term, day, ProRata()).refund
+    )
+
+
+def test_the_pro_rata_floor_is_explained() -> None:
+    # A 2-month property term: after 30 of its 59 days, the table's share is 10/20 but
+    # 30/59 of the days are used, so the days count: earned 10000 x 30/59 = 5084.75.
+    term = PolicyTerm.months(dt.date(2025, 1, 1), 2, "Asia/Shanghai")
+    result = refund(cny("10000.00"), term, D(2025, 1, 31), ShortRate(PROPERTY_SHORT_RATE))
+    assert result.earned == cny("5084.75")
+    assert any(
+        ("pro-rata floor", "30/59 of the term used") in line.inputs for line in result.breakdown
+    )

@@ -56,6 +56,7 @@ from renewal_core._fields import _fail, _maker, _money, _read_only, _type_name
 from renewal_core.errors import (
     AllocationError,
     ArgumentTypeError,
+    CurrencyMismatch,
     InvalidField,
     InvalidRounding,
     InvalidTerm,
@@ -396,7 +397,8 @@ class ShortRate:
     The percentage for the cover used is taken relative to the percentage for the
     whole term, so a one-year term earns the table's figure (its whole term is
     100%), and a term the table prices at 60% (six months) earns ``percent / 60``
-    of its own premium.
+    of its own premium. It never earns less than the share of the days used (the
+    pro-rata floor), so a short-rate refund is never more than a pro-rata one.
 
     Attributes:
         table: the :class:`ShortRateTable` to read.
@@ -476,9 +478,7 @@ class Fee:
         amount = self.amount
         assert amount is not None  # noqa: S101 - one of the two is set
         if amount.currency != premium.currency:
-            raise InvalidField(
-                "Fee", "amount", f"is in {amount.currency}, the premium in {premium.currency}"
-            )
+            raise CurrencyMismatch(premium.currency, amount.currency, "charge a Fee on a premium")
         return amount if amount <= premium else premium
 
 
@@ -549,14 +549,32 @@ def _earned_ratio(
                 inputs += (("factor", str(method.factor)),)
         return days * denominator - remaining * numerator, days * denominator, inputs
     assert isinstance(method, ShortRate)  # noqa: S101 - narrows the type for mypy
-    table = method.table
+    return _short_rate_ratio(method.table, term, on, used, days, explain=explain)
+
+
+def _short_rate_ratio(
+    table: ShortRateTable,
+    term: PolicyTerm,
+    on: pendulum.Date,
+    used: int,
+    days: int,
+    *,
+    explain: bool,
+) -> tuple[int, int, tuple[tuple[str, str], ...]]:
+    """The share earned by a short-rate table, at least the share of the days used."""
+    inputs: tuple[tuple[str, str], ...] = ()
     if table.unit is ShortRateUnit.MONTHS:
         cadence = term.cadence
         if cadence is None:
             whole = _months_used(term.start, _day_after(term.end))
         else:
             whole = cadence.months
-        counted = whole if used >= days else min(_months_used(term.start, on), whole)
+        if used >= days:
+            counted = whole
+        elif used <= 0:  # on or before the start (an adjustment before cover starts)
+            counted = 0
+        else:
+            counted = min(_months_used(term.start, on), whole)
     else:
         if days > _LONGEST_DAY_TERM:
             raise InvalidTerm(
@@ -575,7 +593,16 @@ def _earned_ratio(
     if not top_numerator:
         return 0, 1, inputs
     part_numerator, part_denominator = _percent_ratio(table, counted)
-    return part_numerator * top_denominator, part_denominator * top_numerator, inputs
+    numerator = part_numerator * top_denominator
+    denominator = part_denominator * top_numerator
+    # A short-rate refund is never more than the pro-rata refund: on a term that is
+    # not a whole number of years, the table's share of the term can fall below the
+    # share of the days used, and then the days used count.
+    if numerator * days < used * denominator:
+        if explain:
+            inputs += (("pro-rata floor", f"{used}/{days} of the term used"),)
+        return used, days, inputs
+    return numerator, denominator, inputs
 
 
 @attrs.frozen(slots=True)
@@ -710,10 +737,8 @@ def _minimum_units(
         if minimum.is_negative():
             raise InvalidField("refund", "minimum_earned", f"must not be negative, not {minimum}")
         if minimum.currency != premium.currency:
-            raise InvalidField(
-                "refund",
-                "minimum_earned",
-                f"is in {minimum.currency}, the premium in {premium.currency}",
+            raise CurrencyMismatch(
+                premium.currency, minimum.currency, "refund a premium with a minimum_earned"
             )
         value = _premium_units(minimum, "refund", "minimum_earned")
     else:
@@ -770,13 +795,17 @@ def _earned_units(
 def _check_cooling_off(days: object) -> None:
     if isinstance(days, bool) or not isinstance(days, int):
         raise ArgumentTypeError(_type_name(days), "refund(cooling_off_days)", "an int")
-    if days < 0:
-        raise InvalidField("refund", "cooling_off_days", f"must not be negative, not {days}")
+    if days < 1:
+        raise InvalidField(
+            "refund",
+            "cooling_off_days",
+            f"must be at least 1, not {days}; leave it out (None) when there is no "
+            "cooling-off period",
+        )
 
 
-def _fee(fee: object, premium: Money, rounding: str) -> Money | None:
-    if fee is None:
-        return None
+def _fee(fee: object, premium: Money, rounding: str) -> Money:
+    """Charge the agreed fee on ``premium``; ``fee`` must be a :class:`Fee`."""
     if not isinstance(fee, Fee):
         raise ArgumentTypeError(_type_name(fee), "refund(fee_before_start)", "a Fee")
     return fee.charge(premium, rounding)
@@ -850,6 +879,11 @@ def refund(
     used = 0 if used < 0 else used if used < days else days
     fee: Money | None = None
     minimum: Money | None = None
+    # Checked whatever the basis, so that a bad argument never passes unnoticed.
+    agreed_fee = None if fee_before_start is None else _fee(fee_before_start, premium, mode)
+    floor = (
+        None if minimum_earned is None else _minimum_units(minimum_earned, premium, units, mode)
+    )
     if cooling_off_days is not None:
         _check_cooling_off(cooling_off_days)
     if cooling_off_days is not None and used <= cooling_off_days:
@@ -857,7 +891,7 @@ def refund(
         earned_units = 0
     elif used == 0:
         basis = _BEFORE_START
-        fee = _fee(fee_before_start, premium, mode)
+        fee = agreed_fee
         earned_units = 0 if fee is None else fee.to_minor_units()
     elif method.__class__ is Flat:
         basis = _BY_METHOD
@@ -865,8 +899,7 @@ def refund(
     else:
         basis = _BY_METHOD
         earned_units = _earned_units(method, term, day, used, units=units, mode=mode)  # type: ignore[arg-type]
-        if minimum_earned is not None:
-            floor = _minimum_units(minimum_earned, premium, units, mode)
+        if floor is not None:
             minimum = Money.from_minor_units(floor, currency)
             if floor > earned_units:
                 earned_units = floor
