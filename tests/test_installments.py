@@ -624,3 +624,17 @@ def test_payments_in_any_split_give_the_same_state(
         left -= take
     assert paid == expected
     assert whole.credit.to_minor_units() == left
+
+
+def test_no_fee_on_an_installment_with_no_premium_to_collect() -> None:
+    # A down payment of the whole 110.00: installments 2 and 3 collect nothing, so
+    # they carry no fee; installment 1 carries 110.00 + 5.00.
+    plan = InstallmentPlan(3, down_payment=cny("110.00"), fee=cny("5.00"))
+    items = schedule(cny("110.00"), plan, start=D(2025, 1, 1)).installments
+    assert [(str(i.amount.amount), str(i.fee.amount)) for i in items] == [
+        ("110.00", "5.00"),
+        ("0.00", "0.00"),
+        ("0.00", "0.00"),
+    ]
+    zero = schedule(cny("0.00"), InstallmentPlan(2, fee=cny("5.00")), start=D(2025, 1, 1))
+    assert [i.fee.is_zero() for i in zero.installments] == [True, True]

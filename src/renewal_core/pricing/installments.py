@@ -14,7 +14,8 @@ The conventions, in one place:
   premium parts always add up to the premium, to the minor unit. A percent down
   payment is the premium times the percent, rounded half up to the minor unit.
 * **Fees** are charged on top of the premium part of each installment (on all but
-  the first when ``fee_on_first`` is ``False``); they never change the premium parts.
+  the first when ``fee_on_first`` is ``False``), and not on an installment whose
+  premium part is zero; they never change the premium parts.
 * **Due dates.** Installment ``i`` (counted from 0) is due ``i * months_between``
   months after the start, computed in one step from the start and never chained: a
   31 January start gives 29 February (28 in a common year), 31 March, 30 April, ….
@@ -458,6 +459,8 @@ def schedule(total: Money, plan: InstallmentPlan, *, start: dt.date) -> Schedule
             raise CurrencyMismatch(currency, fee.currency, "schedule a total and a fee in")
         first_fee = fee if plan.fee_on_first else Money.zero(currency)
     parts = _premium_parts(total, plan)
+    zero = Money.zero(currency)
+    charged = plan.fee is not None
     months = plan.months_between
     lead = plan.bill_lead_days
     year, month = day.year, day.month
@@ -481,7 +484,12 @@ def schedule(total: Money, plan: InstallmentPlan, *, start: dt.date) -> Schedule
         set_due(item, due_on)
         set_bill(item, _days_after(due_on, -lead) if lead else due_on)
         set_amount(item, amount)
-        set_fee(item, fee if index else first_fee)
+        if charged:
+            # No fee on an installment with no premium to collect (a down payment of
+            # the whole premium, or a zero total).
+            set_fee(item, (fee if index else first_fee) if amount.amount else zero)
+        else:
+            set_fee(item, zero)
         installments.append(item)
     return _make_schedule(total, plan, day, tuple(installments))
 
