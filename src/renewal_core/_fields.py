@@ -359,3 +359,13 @@ def _is_plain_int(value: object) -> bool:
 def _callable(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not callable(value):
         _fail(instance, attribute.name, f"must be callable, not {_type_name(value)}")
+
+
+def _optional_rating(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Check ``None`` or a rating: an ``int`` of at least 1 (``bool`` is refused)."""
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int):
+        _fail(instance, attribute.name, f"must be an int or None, not {_type_name(value)}")
+    if value < 1:
+        _fail(instance, attribute.name, f"must be at least 1, not {value}")

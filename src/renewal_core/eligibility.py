@@ -85,6 +85,7 @@ from typing import Any, Final, Protocol, runtime_checkable
 import attrs
 import pendulum
 
+from renewal_core._enums import ShortReprEnum
 from renewal_core._fields import (
     _count,
     _day,
@@ -147,7 +148,7 @@ __all__ = [
 
 
 @enum.unique
-class Outcome(enum.Enum):
+class Outcome(ShortReprEnum):
     """What a decision says.
 
     Attributes:
@@ -159,9 +160,6 @@ class Outcome(enum.Enum):
     ELIGIBLE = "eligible"
     REFER = "refer"
     INELIGIBLE = "ineligible"
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}.{self.name}"
 
 
 _OUTCOME_OF: Final = {
@@ -653,12 +651,22 @@ _DEFAULT_STATUS_SEVERITIES: Final = MappingProxyType(
 )
 
 
-def _status_severities(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, Mapping):
-        _fail(instance, attribute.name, f"must be a mapping, not {_type_name(value)}")
-    for key, item in value.items():
-        if not isinstance(key, PolicyStatus) or not isinstance(item, Severity):
-            _fail(instance, attribute.name, "must map PolicyStatus members to Severity members")
+def _mapping_of(keys: type, values: type, what: str) -> Callable[..., None]:
+    """Check a mapping from ``keys`` to ``values``; ``what`` says so in the message."""
+
+    def validate(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, Mapping):
+            _fail(instance, attribute.name, f"must be a mapping, not {_type_name(value)}")
+        for key, item in value.items():
+            if not isinstance(key, keys) or not isinstance(item, values):
+                _fail(instance, attribute.name, f"must map {what}")
+
+    return validate
+
+
+_status_severities = _mapping_of(
+    PolicyStatus, Severity, "PolicyStatus members to Severity members"
+)
 
 
 @attrs.frozen
@@ -1106,12 +1114,7 @@ class ProductTerms:
                 _fail(self, "max_sum_insured", f"{high} is below min_sum_insured {low}")
 
 
-def _catalogue(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, Mapping):
-        _fail(instance, attribute.name, f"must be a mapping, not {_type_name(value)}")
-    for key, item in value.items():
-        if not isinstance(key, str) or not isinstance(item, ProductTerms):
-            _fail(instance, attribute.name, "must map product codes (str) to ProductTerms")
+_catalogue = _mapping_of(str, ProductTerms, "product codes (str) to ProductTerms")
 
 
 @attrs.frozen

@@ -32,6 +32,7 @@ from renewal_core._fields import (
     _flag,
     _instance_of,
     _money,
+    _optional_rating,
     _read_only,
     _str_keys,
     _text,
@@ -95,15 +96,6 @@ def _as_codes(value: Sequence[str]) -> tuple[str, ...]:
     if isinstance(given, list):
         return tuple(given)
     return cast("tuple[str, ...]", value)
-
-
-def _rating(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is None:
-        return
-    if isinstance(value, bool) or not isinstance(value, int):
-        _fail(instance, attribute.name, f"must be an int or None, not {_type_name(value)}")
-    if value < 1:
-        _fail(instance, attribute.name, f"must be at least 1, not {value}")
 
 
 def _hidden_day(value: pendulum.Date | None) -> str:
@@ -190,8 +182,12 @@ class RenewalFacts:
     materials: Materials | None = attrs.field(
         default=None, kw_only=True, validator=_optional(_instance_of(Materials))
     )
-    underwriter_likelihood: int | None = attrs.field(default=None, kw_only=True, validator=_rating)
-    underwriter_impact: int | None = attrs.field(default=None, kw_only=True, validator=_rating)
+    underwriter_likelihood: int | None = attrs.field(
+        default=None, kw_only=True, validator=_optional_rating
+    )
+    underwriter_impact: int | None = attrs.field(
+        default=None, kw_only=True, validator=_optional_rating
+    )
     extra: Mapping[str, object] = attrs.field(
         factory=dict,
         kw_only=True,

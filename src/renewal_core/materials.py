@@ -81,6 +81,7 @@ from typing import Any, Final, cast
 
 import attrs
 
+from renewal_core._enums import ShortReprEnum
 from renewal_core._fields import (
     _as_tuple,
     _fail,
@@ -89,6 +90,7 @@ from renewal_core._fields import (
     _maker,
     _member_of,
     _not_an_instance,
+    _read_only,
     _text,
     _type_name,
 )
@@ -118,13 +120,6 @@ __all__ = [
     "Materials",
     "review_materials",
 ]
-
-
-def _frozen_fields(value: Mapping[str, str | None]) -> Mapping[str, str | None]:
-    given: object = value  # typed loosely: callers without mypy can pass anything
-    if isinstance(given, Mapping):
-        return MappingProxyType(dict(given))
-    return value
 
 
 def _check_fields(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -216,7 +211,7 @@ class Materials:
 
     fields: Mapping[str, str | None] = attrs.field(
         factory=dict,
-        converter=_frozen_fields,
+        converter=_read_only,
         validator=_check_fields,
         repr=_field_keys,
         hash=False,
@@ -262,7 +257,7 @@ class Materials:
 
 
 @enum.unique
-class MaterialKind(enum.Enum):
+class MaterialKind(ShortReprEnum):
     """What a :class:`MaterialItem` asks for.
 
     Attributes:
@@ -277,9 +272,6 @@ class MaterialKind(enum.Enum):
 
     FIELD = "field"
     DOCUMENT = "document"
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}.{self.name}"
 
 
 def _validator_name(value: Validator | None) -> str:

@@ -37,6 +37,7 @@ from typing import Any, Final, cast
 import attrs
 import pendulum
 
+from renewal_core._enums import ShortReprEnum
 from renewal_core._fields import (
     _as_day,
     _as_tuple,
@@ -85,15 +86,8 @@ _Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 # --------------------------------------------------------------------------- enums
 
 
-class _ModelEnum(enum.Enum):
-    """Base of the model's enums: lower-case string values, a short ``repr``."""
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}.{self.name}"
-
-
 @enum.unique
-class LineOfBusiness(_ModelEnum):
+class LineOfBusiness(ShortReprEnum):
     """A line of business (险种大类); rules, tables and calendars differ by line.
 
     Attributes:
@@ -115,7 +109,7 @@ class LineOfBusiness(_ModelEnum):
 
 
 @enum.unique
-class PartyKind(_ModelEnum):
+class PartyKind(ShortReprEnum):
     """What kind of customer a party is (个人 / 家庭 / 企业).
 
     Attributes:
@@ -133,7 +127,7 @@ class PartyKind(_ModelEnum):
 
 
 @enum.unique
-class IdKind(_ModelEnum):
+class IdKind(ShortReprEnum):
     """The kind of identity document a party's ``id_number`` comes from.
 
     Attributes:
@@ -154,7 +148,7 @@ class IdKind(_ModelEnum):
 
 
 @enum.unique
-class PolicyStatus(_ModelEnum):
+class PolicyStatus(ShortReprEnum):
     """Where a policy stands in its life.
 
     Attributes:
@@ -187,7 +181,7 @@ class PolicyStatus(_ModelEnum):
 
 
 @enum.unique
-class Channel(_ModelEnum):
+class Channel(ShortReprEnum):
     """A channel through which a policy is sold or a customer is contacted (D3).
 
     Every sale and every contact records its channel, so that channel efficiency can
@@ -228,7 +222,7 @@ class Channel(_ModelEnum):
 
 
 @enum.unique
-class PaymentStatus(_ModelEnum):
+class PaymentStatus(ShortReprEnum):
     """How far the premium of the current term has been paid.
 
     Attributes:
@@ -252,7 +246,7 @@ class PaymentStatus(_ModelEnum):
 
 
 @enum.unique
-class ClaimStatus(_ModelEnum):
+class ClaimStatus(ShortReprEnum):
     """Where a claim stands.
 
     Attributes:

@@ -35,7 +35,6 @@ Date(2025, 2, 28)
 
 from __future__ import annotations
 
-import enum
 import functools
 import re
 import zoneinfo
@@ -45,6 +44,7 @@ from typing import cast
 import attrs
 import pendulum
 
+from renewal_core._enums import ShortReprEnum
 from renewal_core.errors import (
     DateOutOfRange,
     DateTypeError,
@@ -80,7 +80,7 @@ _MICROS_PER_DAY = 86_400 * _MICROS_PER_SECOND
 _CALENDAR_END = (date.max.toordinal() + 1 - _EPOCH_ORDINAL) * _MICROS_PER_DAY
 
 
-class MonthEndRule(enum.Enum):
+class MonthEndRule(ShortReprEnum):
     """What to do when adding months lands on a day the target month lacks.
 
     Only days 29, 30 and 31 can be missing. ``CLAMP`` (the default) moves to the
@@ -100,9 +100,6 @@ class MonthEndRule(enum.Enum):
 
     NEXT_DAY = "next_day"
     """Use the first day of the following month (29 February + 12 months is 1 March)."""
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}.{self.name}"
 
 
 _CLAMP = MonthEndRule.CLAMP

@@ -40,13 +40,14 @@ from typing import Any, Final
 
 import attrs
 
+from renewal_core._enums import ShortReprEnum
 from renewal_core._fields import _fail, _maker, _member_of, _read_only, _str_keys, _type_name
 
 __all__ = ["Reason", "Severity", "worst_severity"]
 
 
 @enum.unique
-class Severity(enum.Enum):
+class Severity(ShortReprEnum):
     """How much a :class:`Reason` weighs; members compare by weight.
 
     Attributes:
@@ -61,9 +62,6 @@ class Severity(enum.Enum):
     INFO = "info"
     REFER = "refer"
     BLOCK = "block"
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}.{self.name}"
 
     @property
     def weight(self) -> int:

@@ -106,13 +106,14 @@ import decimal
 import enum
 import functools
 from collections.abc import Callable, Mapping, Sequence
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 from types import MappingProxyType
 from typing import Any, Final, NoReturn, Protocol, TypeVar, cast, runtime_checkable
 
 import attrs
 import pendulum
 
+from renewal_core._enums import ShortReprEnum
 from renewal_core._fields import (
     _as_tuple,
     _callable,
@@ -120,6 +121,7 @@ from renewal_core._fields import (
     _instance_of,
     _is_plain_int,
     _maker,
+    _optional_rating,
     _positive_int,
     _read_only,
     _str_keys,
@@ -131,6 +133,7 @@ from renewal_core.errors import InvalidField
 from renewal_core.facts import RenewalFacts, RenewalSubject
 from renewal_core.materials import DEFAULT_CHECKLISTS, MaterialChecklists
 from renewal_core.model import ClaimRecord, Policy, PolicyStatus
+from renewal_core.money import _EXACT
 from renewal_core.money import _make as _make_money
 from renewal_core.periods import add_months
 from renewal_core.reasons import _CODE, _code
@@ -174,15 +177,6 @@ SCORE_PLACES: Final = 4
 INTENSITY_PLACES: Final = 4
 """Decimal places to which the built-in points round their intensity (half to even)."""
 
-# Exact arithmetic whatever the caller's thread context: unlimited precision, and any
-# operation that would have to round is an error (integer division never rounds).
-_EXACT: Final = decimal.Context(
-    prec=decimal.MAX_PREC,
-    Emax=decimal.MAX_EMAX,
-    Emin=decimal.MIN_EMIN,
-    rounding=ROUND_HALF_EVEN,
-    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow, decimal.Inexact],
-)
 # Division with a bounded precision that refuses to round: an exact quotient of up
 # to 60 digits, or decimal.Inexact (unlimited precision would exhaust memory on a
 # quotient that never ends, such as 1 / 3).
@@ -361,7 +355,7 @@ def likelihood_band(intensity: Decimal | int, levels: int = 5) -> int:
 
 
 @enum.unique
-class RiskLevel(enum.Enum):
+class RiskLevel(ShortReprEnum):
     """A risk level; members compare by rank, so ``max()`` gives the highest.
 
     The level is what later steps act on: the measures of :data:`DEFAULT_MEASURES`,
@@ -388,9 +382,6 @@ class RiskLevel(enum.Enum):
 
     def __init__(self, value: str) -> None:
         self._rank = ("low", "medium", "high").index(value)
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}.{self.name}"
 
     @property
     def rank(self) -> int:
@@ -424,15 +415,6 @@ _HIGH: Final = RiskLevel.HIGH
 
 
 # --------------------------------------------------------------------------- signals
-
-
-def _rating(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is None:
-        return
-    if isinstance(value, bool) or not isinstance(value, int):
-        _fail(instance, attribute.name, f"must be an int or None, not {_type_name(value)}")
-    if value < 1:
-        _fail(instance, attribute.name, f"must be at least 1, not {value}")
 
 
 @attrs.frozen
@@ -478,8 +460,8 @@ not float (floats are inexact; write Decimal('0.4'))
         converter=_as_decimal, validator=_decimal_in(_ZERO, Decimal(1))
     )
     message: str = attrs.field(validator=_text())
-    likelihood: int | None = attrs.field(default=None, kw_only=True, validator=_rating)
-    impact: int | None = attrs.field(default=None, kw_only=True, validator=_rating)
+    likelihood: int | None = attrs.field(default=None, kw_only=True, validator=_optional_rating)
+    impact: int | None = attrs.field(default=None, kw_only=True, validator=_optional_rating)
     details: Mapping[str, object] = attrs.field(
         factory=dict, kw_only=True, converter=_read_only, validator=_str_keys, hash=False
     )

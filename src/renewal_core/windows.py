@@ -78,6 +78,7 @@ from typing import Any, Final, TypeVar, cast
 import attrs
 import pendulum
 
+from renewal_core._enums import ShortReprEnum
 from renewal_core._fields import (
     _as_day,
     _as_tuple,
@@ -130,15 +131,8 @@ days, or a typing slip. Terms shorter than a year need shorter windows still.
 """
 
 
-class _WindowEnum(enum.Enum):
-    """Base of this module's enums: lower-case string values, a short ``repr``."""
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}.{self.name}"
-
-
 @enum.unique
-class LateRenewal(_WindowEnum):
+class LateRenewal(ShortReprEnum):
     """What a renewal applied for after the grace period (once lapsed) does.
 
     Attributes:
@@ -160,7 +154,7 @@ class LateRenewal(_WindowEnum):
 
 
 @enum.unique
-class WindowPhase(_WindowEnum):
+class WindowPhase(ShortReprEnum):
     """Where a day falls relative to a policy's renewal window; members in time order.
 
     Attributes:

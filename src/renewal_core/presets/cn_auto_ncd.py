@@ -47,15 +47,15 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Final
 
+from renewal_core._enums import ShortReprEnum
 from renewal_core._fields import _not_a_member, _wrong_type
 from renewal_core.errors import InvalidField
-from renewal_core.model import _ModelEnum
 
 __all__ = ["NCD_2015", "NcdClass", "ncd_class", "ncd_coefficient"]
 
 
 @enum.unique
-class NcdClass(_ModelEnum):
+class NcdClass(ShortReprEnum):
     """A claim-history class of the 2015 NCD table.
 
     Attributes:

@@ -64,6 +64,7 @@ from typing import Any, Final
 
 import attrs
 
+from renewal_core._enums import ShortReprEnum
 from renewal_core._fields import (
     _as_tuple,
     _fail,
@@ -75,7 +76,6 @@ from renewal_core._fields import (
     _wrong_type,
 )
 from renewal_core.errors import InvalidField
-from renewal_core.model import _ModelEnum
 from renewal_core.money import Money
 
 __all__ = [
@@ -93,7 +93,7 @@ __all__ = [
 
 
 @enum.unique
-class VehicleUse(_ModelEnum):
+class VehicleUse(ShortReprEnum):
     """A vehicle category of the 2008 CTPL base premium table.
 
     Attributes:
@@ -124,7 +124,7 @@ class VehicleUse(_ModelEnum):
 
 
 @enum.unique
-class CtplMeasure(_ModelEnum):
+class CtplMeasure(ShortReprEnum):
     """What a vehicle category's bands measure.
 
     Attributes:
@@ -260,7 +260,7 @@ _TRUCKS: Final = frozenset({VehicleUse.NON_COMMERCIAL_TRUCK, VehicleUse.COMMERCI
 
 
 @enum.unique
-class CtplFloat(_ModelEnum):
+class CtplFloat(ShortReprEnum):
     """A floating-rate code of the national CTPL scheme (2007), A1 to A6.
 
     Attributes:

@@ -51,13 +51,13 @@ Money('3102.50', 'CNY')
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from decimal import Decimal
 from typing import Any, Final
 
 import attrs
 import pendulum
 
+from renewal_core._enums import ShortReprEnum
 from renewal_core._fields import (
     _as_day,
     _count,
@@ -100,7 +100,7 @@ _Date = pendulum.Date
 _HUNDRED = Decimal(100)
 
 
-class Frequency(enum.Enum):
+class Frequency(ShortReprEnum):
     """How often installments fall due; each member's value is the months between them.
 
     For any other spacing, give :class:`InstallmentPlan` a whole number of months
@@ -127,11 +127,8 @@ class Frequency(enum.Enum):
         """The number of months between two installments."""
         return int(self.value)
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}.{self.name}"
 
-
-class PaymentMethod(enum.Enum):
+class PaymentMethod(ShortReprEnum):
     """How a payment was made: data only; the library never talks to a payment system.
 
     >>> PaymentMethod.E_WALLET.value
@@ -156,11 +153,8 @@ class PaymentMethod(enum.Enum):
     OTHER = "other"
     """Any other method."""
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}.{self.name}"
 
-
-class DelinquencyStatus(enum.Enum):
+class DelinquencyStatus(ShortReprEnum):
     """Where a schedule stands on a day; see :func:`delinquency_status`.
 
     Attributes:
@@ -175,9 +169,6 @@ class DelinquencyStatus(enum.Enum):
     OVERDUE = "overdue"
     IN_GRACE = "in_grace"
     LAPSED = "lapsed"
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}.{self.name}"
 
 
 # --------------------------------------------------------------------------- checks

@@ -42,7 +42,6 @@ The conventions, in one place:
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -52,7 +51,8 @@ from typing import Any, Final
 import attrs
 import pendulum
 
-from renewal_core._fields import _fail, _maker, _money, _read_only, _type_name
+from renewal_core._enums import ShortReprEnum
+from renewal_core._fields import _fail, _maker, _money, _positive_int, _read_only, _type_name
 from renewal_core.errors import (
     AllocationError,
     ArgumentTypeError,
@@ -172,7 +172,7 @@ def _ratio(number: Decimal) -> tuple[int, int]:
 # --------------------------------------------------------------------------- tables
 
 
-class ShortRateUnit(enum.Enum):
+class ShortRateUnit(ShortReprEnum):
     """What a :class:`ShortRateTable` counts: months or days of cover used."""
 
     MONTHS = "months"
@@ -180,16 +180,6 @@ class ShortRateUnit(enum.Enum):
 
     DAYS = "days"
     """Days of cover used."""
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}.{self.name}"
-
-
-def _band_bound(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        _fail(instance, attribute.name, f"must be an int, not {_type_name(value)}")
-    if value < 1:
-        _fail(instance, attribute.name, f"must be at least 1, not {value}")
 
 
 def _band_percent(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -217,8 +207,8 @@ class ShortRateBand:
     ShortRateBand(first=3, last=4, percent=Decimal('7'))
     """
 
-    first: int = attrs.field(validator=_band_bound)
-    last: int = attrs.field(validator=_band_bound)
+    first: int = attrs.field(validator=_positive_int)
+    last: int = attrs.field(validator=_positive_int)
     percent: Decimal = attrs.field(converter=_as_decimal, validator=_band_percent)
 
     def __attrs_post_init__(self) -> None:
@@ -485,7 +475,7 @@ class Fee:
 # --------------------------------------------------------------------------- refund
 
 
-class RefundBasis(enum.Enum):
+class RefundBasis(ShortReprEnum):
     """Which rule decided a :class:`Refund`."""
 
     COOLING_OFF = "cooling_off"
@@ -499,9 +489,6 @@ class RefundBasis(enum.Enum):
 
     MINIMUM_EARNED = "minimum_earned"
     """The method's earned premium was below the minimum, which was kept instead."""
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}.{self.name}"
 
 
 @attrs.frozen(slots=True)
@@ -1057,7 +1044,7 @@ def adjust(
 # --------------------------------------------------------------------------- rules
 
 
-class CancelledBy(enum.Enum):
+class CancelledBy(ShortReprEnum):
     """Who asked for a cancellation."""
 
     INSURED = "insured"
@@ -1065,9 +1052,6 @@ class CancelledBy(enum.Enum):
 
     INSURER = "insurer"
     """The insurer's cancellation."""
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}.{self.name}"
 
 
 def _rule_keys(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
