@@ -1,15 +1,16 @@
 from __future__ import annotations
 
 import calendar
+import decimal
 import itertools
 import random
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import attrs
 import pendulum
 import pytest
-from hypothesis import given
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from renewal_core.errors import (
@@ -23,17 +24,23 @@ from renewal_core.errors import (
 from renewal_core.money import Money
 from renewal_core.pricing.installments import (
     MAX_PLAN_DAYS,
+    MAX_REINSTATEMENT_DAYS,
     DelinquencyStatus,
     Frequency,
     InstallmentPlan,
     Payment,
     PaymentMethod,
+    Reinstatement,
+    ReinstatementRules,
     Schedule,
     ScheduleState,
     apply_payment,
+    apply_reinstatement,
     delinquency_status,
+    quote_reinstatement,
     schedule,
 )
+from renewal_core.reasons import Severity
 
 D = pendulum.date
 
@@ -638,3 +645,658 @@ def test_no_fee_on_an_installment_with_no_premium_to_collect() -> None:
     ]
     zero = schedule(cny("0.00"), InstallmentPlan(2, fee=cny("5.00")), start=D(2025, 1, 1))
     assert [i.fee.is_zero() for i in zero.installments] == [True, True]
+
+
+# --------------------------------------------------------------- reinstatement: examples
+#
+# three_months({"grace_days": 10}): 100.00 due on 15 January, 15 February and 15 March
+# 2024; they lapse 11 days after their due day: 26 January, 26 February, 26 March.
+
+
+def lapsing(grace: int = 10, **changes: object) -> ScheduleState:
+    return ScheduleState.unpaid(three_months({"grace_days": grace, **changes}))
+
+
+def test_reinstate_without_a_fee() -> None:
+    state = lapsing()
+    rules = ReinstatementRules(within_days=30)
+    assert rules.fee is None
+    quote = quote_reinstatement(state, rules, on=date(2024, 2, 20))
+    assert type(quote.on) is pendulum.Date
+    assert quote.possible is True
+    assert quote.reasons == ()
+    assert quote.rules == rules
+    assert (quote.on, quote.installment, quote.lapsed_on, quote.deadline) == (
+        D(2024, 2, 20),
+        1,
+        D(2024, 1, 26),
+        D(2024, 2, 25),  # 26 January + 30 days
+    )
+    # installments 1 and 2 are due before 20 February
+    assert quote.overdue_amount == cny("200.00")
+    assert quote.fee == cny("0.00")
+    assert quote.amount_due == cny("200.00")
+    reinstated = apply_reinstatement(state, quote, pay("200.00", D(2024, 2, 20)))
+    assert reinstated.paid == (cny("100.00"), cny("100.00"), cny("0.00"))
+    assert reinstated.settled_on == (D(2024, 2, 20), D(2024, 2, 20), None)
+    assert reinstated.credit == cny("0.00")
+    assert reinstated.last_received_on == D(2024, 2, 20)
+    assert reinstated.reinstatements == (quote,)
+    assert reinstated.reinstatement_fees == cny("0.00")
+    assert state.reinstatements == ()  # never mutated
+    assert delinquency_status(state, D(2024, 2, 20)).status is DelinquencyStatus.LAPSED
+    on_the_day = delinquency_status(reinstated, D(2024, 2, 20))
+    assert on_the_day.status is DelinquencyStatus.CURRENT
+    assert on_the_day.overdue_amount == cny("0.00")
+    assert delinquency_status(reinstated, D(2024, 3, 15)).status is DelinquencyStatus.CURRENT
+    grace = delinquency_status(reinstated, D(2024, 3, 16))
+    assert (grace.status, grace.installment) == (DelinquencyStatus.IN_GRACE, 3)
+    # installment 3 is not paid: it lapses on 26 March, and can be reinstated in turn
+    again = delinquency_status(reinstated, D(2024, 3, 26))
+    assert (again.status, again.installment, again.lapses_on) == (
+        DelinquencyStatus.LAPSED,
+        3,
+        D(2024, 3, 26),
+    )
+    second = quote_reinstatement(reinstated, rules, on=D(2024, 3, 30))
+    assert (second.possible, second.installment, second.lapsed_on, second.deadline) == (
+        True,
+        3,
+        D(2024, 3, 26),
+        D(2024, 4, 25),
+    )
+    assert second.overdue_amount == cny("100.00")
+    twice = apply_reinstatement(reinstated, second, pay("100.00", D(2024, 3, 30)))
+    assert twice.reinstatements == (quote, second)
+    assert delinquency_status(twice, D(2030, 1, 1)).status is DelinquencyStatus.CURRENT
+
+
+def test_reinstate_with_a_fixed_fee_and_an_over_payment() -> None:
+    state = lapsing()
+    rules = ReinstatementRules(within_days=30, fee=cny("20.00"))
+    quote = quote_reinstatement(state, rules, on=D(2024, 2, 20))
+    assert (quote.overdue_amount, quote.fee, quote.amount_due) == (
+        cny("200.00"),
+        cny("20.00"),
+        cny("220.00"),
+    )
+    # 250.00: the fee 20.00 first, 200.00 for the overdue installments, 30.00 in advance
+    reinstated = apply_reinstatement(state, quote, pay("250.00", D(2024, 2, 20)))
+    assert reinstated.paid == (cny("100.00"), cny("100.00"), cny("30.00"))
+    assert reinstated.reinstatement_fees == cny("20.00")
+    assert reinstated.credit == cny("0.00")
+    assert delinquency_status(reinstated, D(2024, 2, 20)).status is DelinquencyStatus.CURRENT
+    # exactly the amount due is enough
+    exact = apply_reinstatement(state, quote, pay("220.00", D(2024, 2, 20)))
+    assert exact.paid == (cny("100.00"), cny("100.00"), cny("0.00"))
+    assert exact.reinstatement_fees == cny("20.00")
+
+
+def test_reinstate_with_a_percent_fee_rounded_half_up() -> None:
+    # 123.00 in three: 41.00 each; no grace days, so installment 1 lapses 16 January.
+    plan = InstallmentPlan(count=3, grace_days=0)
+    state = ScheduleState.unpaid(schedule(cny("123.00"), plan, start=D(2024, 1, 15)))
+    day = D(2024, 1, 20)
+    # 2.5% of 41.00 is 1.025: half up gives 1.03 (half even would give 1.02)
+    quote = quote_reinstatement(state, ReinstatementRules(None, Decimal("2.5")), on=day)
+    assert (quote.overdue_amount, quote.fee, quote.amount_due) == (
+        cny("41.00"),
+        cny("1.03"),
+        cny("42.03"),
+    )
+    assert quote.deadline is None
+    assert quote_reinstatement(state, ReinstatementRules(None, 10), on=day).fee == cny("4.10")
+    assert quote_reinstatement(state, ReinstatementRules(None, 100), on=day).fee == cny("41.00")
+    assert quote_reinstatement(state, ReinstatementRules(None, Decimal(0)), on=day).fee == cny(
+        "0.00"
+    )
+    reinstated = apply_reinstatement(state, quote, pay("42.03", day))
+    assert reinstated.paid == (cny("41.00"), cny("0.00"), cny("0.00"))
+    assert reinstated.reinstatement_fees == cny("1.03")
+    # 0.5% of 41.00 is 0.205: half up gives 0.21
+    small = quote_reinstatement(state, ReinstatementRules(None, Decimal("0.5")), on=day)
+    assert small.fee == cny("0.21")
+    jpy = ScheduleState.unpaid(
+        schedule(Money("3", "JPY"), InstallmentPlan(count=1, grace_days=0), start=D(2024, 1, 1))
+    )
+    # 50% of 3 yen is 1.5: half up gives 2 yen
+    half = quote_reinstatement(jpy, ReinstatementRules(None, 50), on=D(2024, 1, 2))
+    assert half.fee == Money("2", "JPY")
+
+
+def test_percent_fee_ignores_the_decimal_context() -> None:
+    plan = InstallmentPlan(count=1, grace_days=0)
+    state = ScheduleState.unpaid(schedule(cny("1000000.00"), plan, start=D(2024, 1, 1)))
+    percent = Decimal("12.34567890123456789012345678901234")
+    with decimal.localcontext(prec=3, rounding=decimal.ROUND_DOWN):
+        quote = quote_reinstatement(state, ReinstatementRules(None, percent), on=D(2024, 1, 2))
+    # 1,000,000.00 x 12.345678901...% = 123,456.789012... -> 123,456.79
+    assert quote.fee == cny("123456.79")
+    assert quote.amount_due == cny("1123456.79")
+
+
+def test_window_boundaries() -> None:
+    state = lapsing()
+    rules = ReinstatementRules(within_days=30, fee=cny("20.00"))
+    assert quote_reinstatement(state, rules, on=D(2024, 1, 25)).possible is False  # grace
+    assert quote_reinstatement(state, rules, on=D(2024, 1, 26)).possible is True  # lapse day
+    assert quote_reinstatement(state, rules, on=D(2024, 2, 25)).possible is True  # deadline
+    closed = quote_reinstatement(state, rules, on=D(2024, 2, 26))
+    assert closed.possible is False
+    assert (closed.installment, closed.lapsed_on, closed.deadline) == (
+        1,
+        D(2024, 1, 26),
+        D(2024, 2, 25),
+    )
+    assert closed.overdue_amount == cny("200.00")
+    assert closed.fee == cny("0.00")
+    assert closed.amount_due == cny("200.00")
+    [reason] = closed.reasons
+    assert (reason.code, reason.severity, reason.rule) == (
+        "reinstatement.window_closed",
+        Severity.BLOCK,
+        "reinstatement",
+    )
+    assert dict(reason.details) == {
+        "installment": 1,
+        "lapsed_on": D(2024, 1, 26),
+        "deadline": D(2024, 2, 25),
+        "within_days": 30,
+    }
+    assert reason.message == (
+        "installment 1 lapsed on 2024-01-26; the schedule could be reinstated until "
+        "2024-02-25, 30 days later, not on 2024-02-26"
+    )
+    one_day = ReinstatementRules(within_days=1)
+    assert quote_reinstatement(state, one_day, on=D(2024, 1, 27)).possible is True
+    assert quote_reinstatement(state, one_day, on=D(2024, 1, 28)).possible is False
+    unlimited = quote_reinstatement(state, ReinstatementRules(None), on=D(2034, 6, 1))
+    assert (unlimited.possible, unlimited.deadline) == (True, None)
+    assert unlimited.overdue_amount == cny("300.00")
+    longest = ReinstatementRules(within_days=MAX_PLAN_DAYS)
+    # 26 January 2024 + 366 days = 26 January 2025 (2024 is a leap year)
+    assert quote_reinstatement(state, longest, on=D(2025, 1, 26)).deadline == D(2025, 1, 26)
+
+
+def test_no_reinstatement_unless_lapsed() -> None:
+    rules = ReinstatementRules(within_days=30, fee=Decimal(5))
+    current = quote_reinstatement(lapsing(), rules, on=D(2024, 1, 15))
+    assert current.possible is False
+    assert (current.installment, current.lapsed_on, current.deadline) == (None, None, None)
+    assert (current.overdue_amount, current.fee) == (cny("0.00"), cny("0.00"))
+    [reason] = current.reasons
+    assert (reason.code, reason.severity, reason.rule) == (
+        "reinstatement.not_lapsed",
+        Severity.BLOCK,
+        "reinstatement",
+    )
+    assert dict(reason.details) == {"status": DelinquencyStatus.CURRENT, "as_of": D(2024, 1, 15)}
+    in_grace = quote_reinstatement(lapsing(), rules, on=D(2024, 1, 20))
+    assert in_grace.possible is False
+    assert in_grace.overdue_amount == cny("100.00")
+    assert in_grace.reasons[0].message == (
+        "the schedule is in grace on 2024-01-20, not lapsed: there is nothing to reinstate"
+    )
+    # without grace days a plan never lapses, so it is never reinstated
+    never = ScheduleState.unpaid(three_months())
+    overdue = quote_reinstatement(never, rules, on=D(2030, 1, 1))
+    assert overdue.possible is False
+    assert overdue.reasons[0].details["status"] is DelinquencyStatus.OVERDUE
+    assert overdue.overdue_amount == cny("300.00")
+
+
+def test_an_installment_due_on_the_day_is_not_required() -> None:
+    state = lapsing()
+    quote = quote_reinstatement(state, ReinstatementRules(within_days=30), on=D(2024, 2, 15))
+    # installment 2 is due on 15 February, not overdue yet: only installment 1 is required
+    assert quote.overdue_amount == cny("100.00")
+    reinstated = apply_reinstatement(state, quote, pay("100.00", D(2024, 2, 15)))
+    assert delinquency_status(reinstated, D(2024, 2, 15)).status is DelinquencyStatus.CURRENT
+    assert delinquency_status(reinstated, D(2024, 2, 16)).status is DelinquencyStatus.IN_GRACE
+    lapsed = delinquency_status(reinstated, D(2024, 2, 26))
+    assert (lapsed.status, lapsed.installment) == (DelinquencyStatus.LAPSED, 2)
+
+
+def test_several_lapses_are_reinstated_at_once() -> None:
+    state = lapsing()
+    rules = ReinstatementRules(within_days=60)
+    # on 26 February installments 1 and 2 have both lapsed; the window runs from the
+    # first lapse, 26 January, to 26 March
+    quote = quote_reinstatement(state, rules, on=D(2024, 2, 26))
+    assert (quote.installment, quote.lapsed_on, quote.deadline) == (
+        1,
+        D(2024, 1, 26),
+        D(2024, 3, 26),
+    )
+    assert quote.overdue_amount == cny("200.00")
+    reinstated = apply_reinstatement(state, quote, pay("200.00", D(2024, 2, 26)))
+    assert delinquency_status(reinstated, D(2024, 2, 26)).status is DelinquencyStatus.CURRENT
+
+
+def test_lapsed_though_paid_late_and_nothing_overdue() -> None:
+    # installment 1 paid on 28 January, after its lapse day: still lapsed, nothing overdue
+    state = apply_payment(lapsing(), pay("100.00", D(2024, 1, 28)))
+    day = D(2024, 1, 30)
+    assert delinquency_status(state, day).status is DelinquencyStatus.LAPSED
+    free = quote_reinstatement(state, ReinstatementRules(within_days=30), on=day)
+    assert free.possible is True
+    assert free.amount_due == cny("0.00")
+    reinstated = apply_reinstatement(state, free)
+    assert reinstated.last_received_on == D(2024, 1, 28)
+    assert reinstated.paid == state.paid
+    assert reinstated.reinstatements == (free,)
+    assert delinquency_status(reinstated, day).status is DelinquencyStatus.CURRENT
+    # nothing may be applied or asked about before the reinstatement day any more
+    with pytest.raises(InvalidField, match="before 2024-01-30, the day of the latest reinst"):
+        delinquency_status(reinstated, D(2024, 1, 29))
+    with pytest.raises(InvalidField, match="payments and reinstatements in the order"):
+        apply_payment(reinstated, pay("1.00", D(2024, 1, 29)))
+    assert apply_payment(reinstated, pay("1.00", day)).paid[1] == cny("1.00")
+    # a percent fee on nothing overdue is zero; a fixed fee is still due
+    percent = quote_reinstatement(state, ReinstatementRules(30, Decimal(10)), on=day)
+    assert percent.amount_due == cny("0.00")
+    fixed = quote_reinstatement(state, ReinstatementRules(30, cny("15.00")), on=day)
+    assert fixed.amount_due == cny("15.00")
+    with pytest.raises(InvalidField, match=r"amount_due: 15.00 CNY is due to reinstate"):
+        apply_reinstatement(state, fixed)
+    paid_fee = apply_reinstatement(state, fixed, pay("15.00", day))
+    assert (paid_fee.paid, paid_fee.credit) == (state.paid, state.credit)
+    assert paid_fee.last_received_on == day
+    assert paid_fee.reinstatement_fees == cny("15.00")
+
+
+def test_a_lapse_on_the_reinstatement_day_is_reinstated_too() -> None:
+    state = lapsing()
+    # 26 February is installment 2's lapse day: reinstating then cures it too
+    quote = quote_reinstatement(state, ReinstatementRules(within_days=60), on=D(2024, 2, 26))
+    reinstated = apply_reinstatement(state, quote, pay("200.00", D(2024, 2, 26)))
+    assert delinquency_status(reinstated, D(2024, 3, 25)).status is DelinquencyStatus.IN_GRACE
+
+
+# --------------------------------------------------------------- reinstatement: errors
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"within_days": 0}, "within_days: must be at least 1, not 0"),
+        ({"within_days": MAX_REINSTATEMENT_DAYS + 1}, "within_days: must be at most 1830 days"),
+        ({"within_days": True}, "within_days: must be an int"),
+        ({"within_days": "30"}, "within_days: must be an int"),
+        ({"fee": cny("-1.00")}, "fee: must not be negative"),
+        ({"fee": cny("1.001")}, "finer than the minor unit"),
+        ({"fee": 1.5}, r"write Decimal\('1.5'\)"),
+        ({"fee": "5"}, "fee: must be a Money amount or a percent as a Decimal, not str"),
+        ({"fee": True}, "fee: must be a Money amount or a percent"),
+        ({"fee": Decimal("100.01")}, "a percent must be from 0 to 100, not 100.01"),
+        ({"fee": -1}, "a percent must be from 0 to 100, not -1"),
+        ({"fee": Decimal("NaN")}, "a percent must be from 0 to 100"),
+        ({"fee": Decimal("Infinity")}, "a percent must be from 0 to 100"),
+    ],
+)
+def test_reinstatement_rules_validation(changes: dict[str, object], message: str) -> None:
+    fields: dict[str, object] = {"within_days": 30, **changes}
+    with pytest.raises(InvalidField, match=message):
+        ReinstatementRules(**fields)  # type: ignore[arg-type]
+
+
+def test_reinstatement_rules_values() -> None:
+    with pytest.raises(TypeError):
+        ReinstatementRules()  # type: ignore[call-arg]
+    rules = ReinstatementRules(within_days=MAX_PLAN_DAYS, fee=cny("0.00"))
+    assert rules.within_days == MAX_PLAN_DAYS
+    assert ReinstatementRules(None, 0).fee == 0
+    assert repr(ReinstatementRules(1)) == "ReinstatementRules(within_days=1, fee=None)"
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        rules.within_days = 2  # type: ignore[misc]
+
+
+def test_quote_reinstatement_errors() -> None:
+    state = lapsing()
+    rules = ReinstatementRules(within_days=30)
+    with pytest.raises(ArgumentTypeError, match=r"quote_reinstatement\(state\) takes a Sched"):
+        quote_reinstatement("state", rules, on=D(2024, 2, 1))  # type: ignore[arg-type]
+    with pytest.raises(ArgumentTypeError, match=r"quote_reinstatement\(rules\) takes a Reinst"):
+        quote_reinstatement(state, 30, on=D(2024, 2, 1))  # type: ignore[arg-type]
+    with pytest.raises(DateTypeError):
+        quote_reinstatement(state, rules, on=datetime(2024, 2, 1))  # noqa: DTZ001
+    later = apply_payment(state, pay("1.00", D(2024, 2, 1)))
+    with pytest.raises(InvalidField, match=r"quote_reinstatement\(on\): 2024-01-31 is before"):
+        quote_reinstatement(later, rules, on=D(2024, 1, 31))
+    dollars = ReinstatementRules(within_days=30, fee=Money("5.00", "USD"))
+    with pytest.raises(CurrencyMismatch, match="reinstatement fee"):
+        quote_reinstatement(state, dollars, on=D(2024, 2, 1))
+    with pytest.raises(CurrencyMismatch):
+        quote_reinstatement(state, dollars, on=D(2024, 1, 1))  # whatever the status
+    result = schedule(cny("1.00"), InstallmentPlan(count=1, grace_days=0), start=D(9999, 11, 1))
+    with pytest.raises(DateOutOfRange):
+        # lapsed on 2 November 9999; the deadline would fall in the year 10000
+        quote_reinstatement(
+            ScheduleState.unpaid(result), ReinstatementRules(MAX_PLAN_DAYS), on=D(9999, 11, 2)
+        )
+
+
+def test_apply_reinstatement_errors() -> None:
+    state = lapsing()
+    day = D(2024, 2, 20)
+    quote = quote_reinstatement(state, ReinstatementRules(30, cny("20.00")), on=day)
+    with pytest.raises(ArgumentTypeError, match=r"apply_reinstatement\(state\)"):
+        apply_reinstatement("state", quote)  # type: ignore[arg-type]
+    status = delinquency_status(state, day)
+    with pytest.raises(ArgumentTypeError, match=r"apply_reinstatement\(reinstatement\)"):
+        apply_reinstatement(state, status)  # type: ignore[arg-type]
+    with pytest.raises(ArgumentTypeError, match=r"takes a Payment or None, not Money"):
+        apply_reinstatement(state, quote, cny("220.00"))  # type: ignore[arg-type]
+    with pytest.raises(InvalidField, match=r"Reinstatement.amount_due: 220.00 CNY is due"):
+        apply_reinstatement(state, quote)
+    with pytest.raises(CurrencyMismatch):
+        apply_reinstatement(state, quote, Payment(Money("220.00", "USD"), day, PaymentMethod.CARD))
+    with pytest.raises(InvalidField, match=r"received_on: 2024-02-21 is not 2024-02-20, the day"):
+        apply_reinstatement(state, quote, pay("220.00", D(2024, 2, 21)))
+    with pytest.raises(
+        InvalidField,
+        match=r"Payment.amount: 219.99 CNY is less than 220.00 CNY, the overdue amount "
+        r"200.00 CNY plus the reinstatement fee 20.00 CNY",
+    ):
+        apply_reinstatement(state, quote, pay("219.99", day))
+    refused = quote_reinstatement(state, ReinstatementRules(30), on=D(2024, 1, 20))
+    with pytest.raises(
+        InvalidField, match=r"Reinstatement.possible: reinstatement on 2024-01-20 "
+    ):
+        apply_reinstatement(state, refused, pay("100.00", D(2024, 1, 20)))
+    # the state changed after the quote: quote again
+    part = apply_payment(state, pay("50.00", day))
+    with pytest.raises(
+        InvalidField,
+        match=r"Reinstatement.overdue_amount: the quote says 200.00 CNY but the state gives "
+        r"150.00 CNY on 2024-02-20",
+    ):
+        apply_reinstatement(part, quote, pay("220.00", day))
+    done = apply_reinstatement(state, quote, pay("220.00", day))
+    with pytest.raises(InvalidField, match=r"Reinstatement.possible: the quote says True but"):
+        apply_reinstatement(done, quote, pay("220.00", day))
+    later = apply_payment(state, pay("1.00", D(2024, 2, 21)))
+    with pytest.raises(InvalidField, match=r"reinstatement.on\): 2024-02-20 is before 2024-02-21"):
+        apply_reinstatement(later, quote, pay("220.00", day))
+    other = lapsing(fee=cny("1.00"))
+    with pytest.raises(InvalidField, match=r"Reinstatement\.overdue_amount"):
+        apply_reinstatement(other, quote, pay("220.00", day))
+
+
+# --------------------------------------------------------------- reinstatement: properties
+#
+# A reference model written out plainly: payments (net of reinstatement fees) go to
+# installments oldest first, so installment i is settled on the day the running total
+# paid first reaches the total due of installments 1..i.
+
+
+def ref_settled(
+    dues: list[tuple[date, int]], payments: list[tuple[date, int]]
+) -> list[date | None]:
+    settled: list[date | None] = []
+    needed = 0
+    for _, due in dues:
+        needed += due
+        running = 0
+        day: date | None = None
+        for received, units in payments:
+            running += units
+            if running >= needed:
+                day = received
+                break
+        settled.append(day)
+    return settled
+
+
+def ref_overdue(dues: list[tuple[date, int]], payments: list[tuple[date, int]], day: date) -> int:
+    left = sum(units for _, units in payments)
+    overdue = 0
+    for due_on, due in dues:
+        take = min(due, left)
+        left -= take
+        if due_on < day:
+            overdue += due - take
+    return overdue
+
+
+def ref_first_lapse(
+    dues: list[tuple[date, int]],
+    grace: int,
+    payments: list[tuple[date, int]],
+    cured: date | None,
+    day: date,
+) -> tuple[int, date] | None:
+    for number, ((due_on, due), settled) in enumerate(
+        zip(dues, ref_settled(dues, payments), strict=True), start=1
+    ):
+        lapse = due_on + timedelta(days=grace + 1)
+        if (
+            due
+            and lapse <= day
+            and (settled is None or settled >= lapse)
+            and (cured is None or lapse > cured)
+        ):
+            return number, lapse
+    return None
+
+
+def ref_fee(fee: int | Decimal | None, overdue: int) -> int:
+    # as drawn by fee_rules: None, an amount in minor units, or a percent
+    if fee is None:
+        return 0
+    if isinstance(fee, int):
+        return fee
+    # half up: floor(overdue * p / 100 + 1/2), in integers (p has two places)
+    return (2 * overdue * int(fee * 100) + 10000) // 20000
+
+
+fee_rules = st.one_of(
+    st.none(),
+    st.integers(0, 10**4),  # an amount, in minor units
+    st.decimals(min_value=0, max_value=100, places=2),
+    # percents that often give a half unit, where half up and half even differ
+    st.sampled_from([Decimal(50), Decimal("12.5"), Decimal("2.5"), Decimal("0.5")]),
+)
+
+
+@st.composite
+def reinstatement_cases(draw: st.DrawFn) -> tuple[Schedule, list[tuple[date, int]], date]:
+    code = draw(currencies)
+    count = draw(st.integers(1, 5))
+    units = draw(st.integers(0, 10**6))
+    fee = draw(st.integers(0, 300))
+    plan = InstallmentPlan(
+        count=count, fee=Money.from_minor_units(fee, code), grace_days=draw(st.integers(0, 40))
+    )
+    start = draw(st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 1, 1)))
+    result = schedule(Money.from_minor_units(units, code), plan, start=start)
+    day = start
+    payments: list[tuple[date, int]] = []
+    for gap, paid in draw(
+        st.lists(st.tuples(st.integers(0, 90), st.integers(1, 10**6)), max_size=4)
+    ):
+        day += timedelta(days=gap)
+        payments.append((day, paid))
+    if draw(st.booleans()):
+        # often a lapse day, the first day a reinstatement is possible
+        item = draw(st.sampled_from(result.installments))
+        lapse_day = item.due_on + timedelta(days=(plan.grace_days or 0) + 1)
+        return result, payments, max(day, lapse_day)
+    return result, payments, day + timedelta(days=draw(st.integers(0, 400)))
+
+
+def state_after(result: Schedule, payments: list[tuple[date, int]]) -> ScheduleState:
+    state = ScheduleState.unpaid(result)
+    code = result.total.currency
+    for day, units in payments:
+        state = apply_payment(
+            state, Payment(Money.from_minor_units(units, code), day, PaymentMethod.CARD)
+        )
+    return state
+
+
+def dues_of(result: Schedule) -> list[tuple[date, int]]:
+    return [(item.due_on, item.amount_due.to_minor_units()) for item in result.installments]
+
+
+def as_rules(code: str, within: int | None, fee: int | Decimal | None) -> ReinstatementRules:
+    if isinstance(fee, int):
+        return ReinstatementRules(within, Money.from_minor_units(fee, code))
+    return ReinstatementRules(within, fee)
+
+
+@given(reinstatement_cases(), st.one_of(st.none(), st.integers(1, MAX_PLAN_DAYS)), fee_rules)
+def test_quote_matches_the_reference(
+    case: tuple[Schedule, list[tuple[date, int]], date],
+    within: int | None,
+    fee: int | Decimal | None,
+) -> None:
+    result, payments, day = case
+    code = result.total.currency
+    rules = as_rules(code, within, fee)
+    quote = quote_reinstatement(state_after(result, payments), rules, on=day)
+    grace = result.plan.grace_days
+    assert grace is not None
+    dues = dues_of(result)
+    lapse = ref_first_lapse(dues, grace, payments, None, day)
+    overdue = ref_overdue(dues, payments, day)
+    assert quote.overdue_amount.to_minor_units() == overdue
+    # the fee is never negative, and the amount due is exactly the overdue plus the fee
+    assert quote.fee.to_minor_units() >= 0
+    assert quote.amount_due.to_minor_units() == overdue + quote.fee.to_minor_units()
+    assert quote.amount_due.currency == quote.fee.currency == code
+    if lapse is None:
+        # never possible when not lapsed
+        assert not quote.possible
+        assert [r.code for r in quote.reasons] == ["reinstatement.not_lapsed"]
+        assert (quote.installment, quote.lapsed_on, quote.deadline) == (None, None, None)
+        assert quote.fee.is_zero()
+        return
+    number, lapsed_on = lapse
+    deadline = None if within is None else lapsed_on + timedelta(days=within)
+    assert (quote.installment, quote.lapsed_on, quote.deadline) == (number, lapsed_on, deadline)
+    if deadline is not None and day > deadline:
+        # a closed window always refuses
+        assert not quote.possible
+        assert [r.code for r in quote.reasons] == ["reinstatement.window_closed"]
+        assert quote.fee.is_zero()
+    else:
+        assert quote.possible
+        assert quote.reasons == ()
+        assert quote.fee.to_minor_units() == ref_fee(fee, overdue)
+
+
+@given(reinstatement_cases(), st.integers(1, MAX_PLAN_DAYS), st.integers(0, 400))
+def test_a_closed_window_always_refuses(
+    case: tuple[Schedule, list[tuple[date, int]], date], within: int, late: int
+) -> None:
+    result, payments, _ = case
+    grace = result.plan.grace_days
+    assert grace is not None
+    dues = dues_of(result)
+    lapse = ref_first_lapse(dues, grace, payments, None, date.max)
+    if lapse is None:
+        # nothing lapses: reinstatement is never possible, whatever the day
+        day = max([result.start, *(d for d, _ in payments)]) + timedelta(days=late)
+        quote = quote_reinstatement(state_after(result, payments), ReinstatementRules(1), on=day)
+        assert [r.code for r in quote.reasons] == ["reinstatement.not_lapsed"]
+        return
+    last_paid = max([result.start, *(d for d, _ in payments)])
+    day = max(lapse[1] + timedelta(days=within + late), last_paid)
+    quote = quote_reinstatement(state_after(result, payments), ReinstatementRules(within), on=day)
+    assert quote.possible is (day <= lapse[1] + timedelta(days=within))
+    if not quote.possible:
+        assert [r.code for r in quote.reasons] == ["reinstatement.window_closed"]
+        assert quote.deadline == lapse[1] + timedelta(days=within)
+
+
+@given(
+    reinstatement_cases(),
+    fee_rules,
+    st.lists(
+        st.tuples(
+            st.integers(0, 60),
+            st.one_of(st.just(0), st.integers(1, 10**5)),  # often no payment
+            st.booleans(),
+            st.integers(0, 10**3),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+)
+def test_after_reinstating_the_schedule_is_not_lapsed_until_a_later_lapse(
+    case: tuple[Schedule, list[tuple[date, int]], date],
+    fee: int | Decimal | None,
+    events: list[tuple[int, int, bool, int]],
+) -> None:
+    result, payments, day = case
+    code = result.total.currency
+    grace = result.plan.grace_days
+    assert grace is not None
+    rules = as_rules(code, None, fee)
+    dues = dues_of(result)
+    state = state_after(result, payments)
+    net = list(payments)  # what went to the installments, fees left out
+    received = sum(units for _, units in payments)
+    cured: date | None = None  # the day of the latest reinstatement
+    # the first event is a reinstatement on the case's day; then payments, reinstatements
+    # and looks at the status, on later days
+    first = (0, 0, True, events[0][3])
+    for gap, units, reinstate, extra in [first, *events[1:]]:
+        day += timedelta(days=gap)
+        if units:
+            money = Money.from_minor_units(units, code)
+            state = apply_payment(state, Payment(money, day, PaymentMethod.CASH))
+            net.append((day, units))
+            received += units
+        lapse = ref_first_lapse(dues, grace, net, cured, day)
+        if reinstate:
+            quote = quote_reinstatement(state, rules, on=day)
+            # possible exactly when lapsed: there is no window here
+            assert quote.possible is (lapse is not None)
+            if lapse is not None:
+                event("reinstated")
+                assert (quote.installment, quote.lapsed_on) == lapse
+                overdue = ref_overdue(dues, net, day)
+                assert quote.overdue_amount.to_minor_units() == overdue
+                assert quote.fee.to_minor_units() == ref_fee(fee, overdue)
+                amount = quote.amount_due.to_minor_units() + extra
+                payment = (
+                    Payment(Money.from_minor_units(amount, code), day, PaymentMethod.OTHER)
+                    if amount
+                    else None
+                )
+                state = apply_reinstatement(state, quote, payment)
+                received += amount
+                if amount - quote.fee.to_minor_units():
+                    net.append((day, amount - quote.fee.to_minor_units()))
+                cured = day
+                lapse = None
+                # on the day of reinstatement nothing is overdue any more
+                status = delinquency_status(state, day)
+                assert status.status is DelinquencyStatus.CURRENT
+                assert status.overdue_amount.is_zero()
+        status = delinquency_status(state, day)
+        if lapse is None:
+            assert status.status is not DelinquencyStatus.LAPSED
+        else:
+            # lapsed again: only by an installment that lapsed after the reinstatement
+            if cured is not None:
+                event("lapsed again")
+                assert lapse[1] > cured
+            assert (status.status, status.installment, status.lapses_on) == (
+                DelinquencyStatus.LAPSED,
+                *lapse,
+            )
+        # every unit received is accounted for: installments, credit and fees
+        paid = sum(p.to_minor_units() for p in state.paid)
+        fees = state.reinstatement_fees.to_minor_units()
+        assert paid + state.credit.to_minor_units() + fees == received
+    assert [r.on for r in state.reinstatements] == sorted({r.on for r in state.reinstatements})
+
+
+def test_reinstatement_value_is_built_by_the_quote_only() -> None:
+    quote = quote_reinstatement(lapsing(), ReinstatementRules(30), on=D(2024, 2, 1))
+    assert type(quote) is Reinstatement
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        quote.fee = cny("1.00")  # type: ignore[misc]

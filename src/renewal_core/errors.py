@@ -29,6 +29,7 @@ The tree::
     │   └── InvalidTerm              (ValueError)   start after end, cadence mismatch
     ├── InvalidField                 (ValueError)   a domain object field failed validation
     ├── ArgumentTypeError            (TypeError)    a function argument of the wrong type
+    ├── RateLookupError              (LookupError)  no rate table version or rate for a risk
     ├── UnknownLocale                (LookupError)  a locale babel cannot parse
     └── SerializationError           (ValueError)   JSON that does not fit the target type
 
@@ -60,6 +61,7 @@ __all__ = [
     "MoneyDivisionByZero",
     "MoneyError",
     "NaiveDateTimeError",
+    "RateLookupError",
     "RenewalError",
     "SerializationError",
     "TimeError",
@@ -371,6 +373,34 @@ class ArgumentTypeError(RenewalError, TypeError):
         elif given_type == "int" and expected == "a str":
             hint = "; pass the text as the host stores it (an int loses leading zeros)"
         super().__init__(f"{parameter} takes {expected}, not {given_type}{hint}")
+
+
+class RateLookupError(RenewalError, LookupError):
+    """A rate table has no version in force on a day, or no rate for a key.
+
+    The key is shown only when it looks like a code (an enum member, a number, or a
+    short word of letters, digits, ``_``, ``.`` and ``-`` starting with a letter):
+    anything else is described by its length, since it may be personal data put in
+    the wrong attribute.
+
+    Attributes:
+        table: the table's name.
+        version: the version looked in, or ``None`` when no version was in force.
+        on: the day whose version was asked for, as ``YYYY-MM-DD``.
+        key: the key as the message shows it, or ``None`` for a version lookup.
+        reason: what is missing and how to fix it.
+    """
+
+    def __init__(
+        self, table: str, version: str | None, on: str, key: str | None, reason: str
+    ) -> None:
+        self.table = table
+        self.version = version
+        self.on = on
+        self.key = key
+        self.reason = reason
+        where = f"rate table {table!r}" if version is None else f"rate table {table!r} {version}"
+        super().__init__(f"{where} on {on}: {reason}")
 
 
 class UnknownLocale(RenewalError, LookupError):

@@ -11,7 +11,9 @@ and change. Import a preset from its module, which names the market:
 * :mod:`renewal_core.presets.cn_auto_ncd`: China commercial auto no-claim discount,
   2015 edition.
 * :mod:`renewal_core.presets.cn_ctpl`: China compulsory traffic insurance (CTPL) base
-  premiums (2008) and floating rates.
+  premiums (2008) and floating rates, and statutory cancellation refunds.
+* :mod:`renewal_core.presets.cn_auto_plans`: rating plans built from those: CTPL, and
+  an illustrative commercial auto plan used by the documentation.
 """
 
 __all__: list[str] = []

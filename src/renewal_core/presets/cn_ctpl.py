@@ -41,6 +41,15 @@ road traffic accidents (与道路交通事故相联系的浮动比率), in force
 The tables are plain data: ``dict(CTPL_BASE_2008)`` and ``dict(CTPL_FLOATS)`` are
 copies you can change and pass as ``table=`` and ``floats=``.
 
+Cancellation (退保): CTPL is compulsory, so a policyholder may cancel it only in a
+statutory case, :class:`CtplCancellationCase`: the vehicle was deregistered, laid
+up, lost (destroyed, stolen or robbed), or insured twice. The insurer then keeps the
+premium of the days of cover given and returns the rest, refund = premium * (1 - days
+of cover elapsed / days in the term), which :func:`ctpl_refund` computes. Source: the
+CTPL regulation (机动车交通事故责任强制保险条例, in force from 1 July 2006), which
+limits the policyholder's right to cancel, and the CTPL clauses and practice rules
+issued under it, which add duplicate cover and set the daily charge.
+
 A private car under 6 seats with 3 accident-free years:
 
 >>> base = ctpl_base_premium(VehicleUse.PRIVATE, seats=5)
@@ -51,6 +60,16 @@ Money('950.00', 'CNY')
 CtplFloat.A3
 >>> ctpl_premium(base, code)
 Money('665.00', 'CNY')
+
+A policy for 2025 at that base premium, cancelled because the car is deregistered,
+taking effect on 11 April (100 of its 365 days used; 950 * 265/365 = 689.726...):
+
+>>> import pendulum
+>>> from renewal_core.periods import PolicyTerm
+>>> term = PolicyTerm.annual(pendulum.Date(2025, 1, 1), "Asia/Shanghai")
+>>> done = ctpl_refund(base, term, pendulum.Date(2025, 4, 11), CtplCancellationCase.DEREGISTERED)
+>>> done.earned, done.refund
+(Money('260.27', 'CNY'), Money('689.73', 'CNY'))
 """
 
 from __future__ import annotations
@@ -58,7 +77,8 @@ from __future__ import annotations
 import bisect
 import enum
 from collections.abc import Mapping
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import date
+from decimal import ROUND_HALF_DOWN, ROUND_HALF_UP, Decimal
 from types import MappingProxyType
 from typing import Any, Final
 
@@ -75,13 +95,16 @@ from renewal_core._fields import (
     _type_name,
     _wrong_type,
 )
-from renewal_core.errors import InvalidField
+from renewal_core.errors import ArgumentTypeError, InvalidField
 from renewal_core.money import Money
+from renewal_core.periods import PolicyTerm, _to_date
+from renewal_core.pricing.refunds import ProRata, Refund, refund
 
 __all__ = [
     "CTPL_BASE_2008",
     "CTPL_FLOATS",
     "TRAILER_SHARE",
+    "CtplCancellationCase",
     "CtplFloat",
     "CtplMeasure",
     "CtplScale",
@@ -89,6 +112,7 @@ __all__ = [
     "ctpl_base_premium",
     "ctpl_float",
     "ctpl_premium",
+    "ctpl_refund",
 ]
 
 
@@ -504,3 +528,105 @@ def ctpl_premium(
             "ctpl_premium", "floats", f"has no rate for {float_.name}; add one to the mapping"
         )
     return (base * (1 + floats[float_])).round(ROUND_HALF_UP)
+
+
+# --------------------------------------------------------------------------- cancellation
+
+
+@enum.unique
+class CtplCancellationCase(ShortReprEnum):
+    """A statutory case in which the policyholder may cancel CTPL.
+
+    There is no other: a CTPL policy cannot be cancelled at will.
+
+    Attributes:
+        DEREGISTERED: the vehicle's registration was cancelled according to law
+            (注销登记): scrapped, exported, and so on.
+        LAID_UP: the vehicle was laid up, its use suspended with the authorities
+            (办理停驶).
+        LOST: the vehicle was destroyed, stolen or robbed (灭失/被盗抢).
+        INSURED_TWICE: the vehicle was insured twice (重复投保); one of the
+            policies is cancelled.
+
+    >>> CtplCancellationCase("laid_up")
+    CtplCancellationCase.LAID_UP
+    """
+
+    DEREGISTERED = "deregistered"
+    LAID_UP = "laid_up"
+    LOST = "lost"
+    INSURED_TWICE = "insured_twice"
+
+
+_DAILY: Final = ProRata()
+
+# ``refund`` rounds the earned part and returns premium - earned. Rounding the earned
+# part half down rounds the refund, its mirror image, half up (四舍五入), as the
+# published formula of the refund reads.
+_EARNED_ROUNDING: Final = ROUND_HALF_DOWN
+
+
+def ctpl_refund(
+    premium: Money, term: PolicyTerm, cancelled_on: date, case: CtplCancellationCase
+) -> Refund:
+    """Refund a CTPL premium cancelled in a statutory case, at 00:00 on ``cancelled_on``.
+
+    By the day: refund = premium * (1 - days of cover elapsed / days in the term),
+    computed exactly and rounded once, half up (四舍五入), to the fen; the insurer
+    keeps the rest, so ``earned + refund == premium`` exactly. The days elapsed are
+    ``term.elapsed_days(cancelled_on)``: a leap-year term has 366 days. Cancelled on
+    or before the start day, the whole premium is returned, with no fee; taking effect
+    after the term's last day, nothing is.
+
+    The result is the :class:`~renewal_core.pricing.refunds.Refund` of
+    ``refund(premium, term, cancelled_on, ProRata(), rounding=ROUND_HALF_DOWN)``: its
+    ``rounding`` is that of the earned part, half down, so that the refund (the
+    premium less it) is rounded half up. This differs from ``refund``'s default (the
+    earned part rounded half up) only when the exact refund ends in half a fen, which
+    needs a term with an even number of days, such as 366.
+
+    Args:
+        premium: the CTPL premium paid for ``term``, in whole fen, not negative.
+        term: the term cancelled.
+        cancelled_on: the day the cancellation takes effect, at 00:00 in the policy's
+            zone (a ``datetime`` is refused).
+        case: the statutory case that allows the cancellation.
+
+    Returns:
+        The :class:`~renewal_core.pricing.refunds.Refund`, with its breakdown.
+
+    Raises:
+        InvalidField: ``case`` is not a :class:`CtplCancellationCase` (``None``
+            included: CTPL cannot be cancelled outside the statutory cases), or
+            ``premium`` is negative or finer than the fen.
+        ArgumentTypeError: ``premium`` is not a :class:`~renewal_core.money.Money`
+            or ``term`` not a :class:`~renewal_core.periods.PolicyTerm`.
+        DateTypeError: ``cancelled_on`` is not a date, or is a ``datetime``.
+
+    >>> import pendulum
+    >>> from renewal_core.periods import PolicyTerm
+    >>> leap = PolicyTerm.annual(pendulum.Date(2024, 1, 1), "Asia/Shanghai")
+    >>> done = ctpl_refund(Money("950.01", "CNY"), leap, pendulum.Date(2024, 7, 2),
+    ...                    CtplCancellationCase.LAID_UP)
+    >>> done.days_used, done.days_in_term, done.refund, done.earned
+    (183, 366, Money('475.01', 'CNY'), Money('475.00', 'CNY'))
+    >>> ctpl_refund(Money("950.00", "CNY"), leap, pendulum.Date(2024, 7, 2), None)
+    Traceback (most recent call last):
+    ...
+    renewal_core.errors.InvalidField: ctpl_refund.case: must be a CtplCancellationCase \
+member (DEREGISTERED, LAID_UP, LOST or INSURED_TWICE), not NoneType; CTPL may be \
+cancelled only in one of these statutory cases
+    """
+    reason = _not_a_member(CtplCancellationCase, case)
+    if reason is not None:
+        raise InvalidField(
+            "ctpl_refund",
+            "case",
+            f"{reason}; CTPL may be cancelled only in one of these statutory cases",
+        )
+    if not isinstance(premium, Money):
+        _wrong_type(premium, "ctpl_refund(premium)", "a Money")
+    if not isinstance(term, PolicyTerm):
+        raise ArgumentTypeError(_type_name(term), "ctpl_refund(term)", "a PolicyTerm")
+    day = _to_date(cancelled_on, "ctpl_refund(cancelled_on)")
+    return refund(premium, term, day, _DAILY, rounding=_EARNED_ROUNDING)

@@ -4,7 +4,10 @@ A premium paid in installments follows an :class:`InstallmentPlan`; :func:`sched
 turns a premium into a :class:`Schedule` of installments whose premium parts add up
 exactly to the premium; :func:`apply_payment` records payments against it in a
 :class:`ScheduleState`; :func:`delinquency_status` says whether the policy is
-current, overdue, in grace or lapsed on a given day.
+current, overdue, in grace or lapsed on a given day. Under
+:class:`ReinstatementRules`, :func:`quote_reinstatement` says whether a lapsed
+schedule can be reinstated on a day and what it costs, and
+:func:`apply_reinstatement` records the reinstatement and its payment.
 
 The conventions, in one place:
 
@@ -30,9 +33,19 @@ The conventions, in one place:
   day after its due date. With ``grace_days`` set, the grace period runs from the day
   after the due date to ``grace_days`` days after it, and the policy *lapses* the day
   after that (on the day after the due date when ``grace_days`` is 0); an
-  installment fully paid on or after its lapse day does not undo the lapse. Without
-  ``grace_days`` the plan never lapses by itself, and an unpaid installment is just
-  overdue.
+  installment fully paid on or after its lapse day does not undo the lapse; only a
+  reinstatement does. Without ``grace_days`` the plan never lapses by itself, and an
+  unpaid installment is just overdue.
+* **Reinstatement.** A lapsed schedule may be reinstated from its lapse day (the
+  lapse day of the oldest installment whose lapse is not yet reinstated) to
+  ``within_days`` days after it, both included, or on any later day when
+  ``within_days`` is ``None``. It requires paying, on the day of reinstatement,
+  everything overdue that day (what is left of every installment due before it; an
+  installment due on the day itself is not overdue yet and is not required) plus
+  the fee: a fixed amount, or a percent of that overdue amount rounded half up to
+  the minor unit. The fee is taken from the payment first and is never taken from
+  the credit. From the day of reinstatement on, the lapses on or before that day no
+  longer count; a later installment can lapse again, and be reinstated again.
 
 >>> import pendulum
 >>> from renewal_core.money import Money
@@ -51,6 +64,7 @@ Money('3102.50', 'CNY')
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, Final
 
@@ -74,9 +88,11 @@ from renewal_core._fields import (
 from renewal_core.errors import CurrencyMismatch, DateOutOfRange, InvalidField
 from renewal_core.money import Money
 from renewal_core.periods import MonthEndRule, _fit, _shift, _to_date
+from renewal_core.reasons import Reason, Severity, _reason
 
 __all__ = [
     "MAX_PLAN_DAYS",
+    "MAX_REINSTATEMENT_DAYS",
     "Delinquency",
     "DelinquencyStatus",
     "Frequency",
@@ -84,16 +100,24 @@ __all__ = [
     "InstallmentPlan",
     "Payment",
     "PaymentMethod",
+    "Reinstatement",
+    "ReinstatementRules",
     "Schedule",
     "ScheduleStanding",
     "ScheduleState",
     "apply_payment",
+    "apply_reinstatement",
     "delinquency_status",
+    "quote_reinstatement",
     "schedule",
 ]
 
 MAX_PLAN_DAYS: Final = 366
 """The longest grace period or bill lead time a plan takes, in days."""
+
+MAX_REINSTATEMENT_DAYS: Final = 5 * 366
+"""The longest reinstatement window, in days: five years (life products commonly
+allow two years after lapse)."""
 
 _CLAMP = MonthEndRule.CLAMP
 _Date = pendulum.Date
@@ -162,7 +186,8 @@ class DelinquencyStatus(ShortReprEnum):
         OVERDUE: an installment is overdue and the plan has no grace period
             (``grace_days`` is ``None``), so the plan never lapses by itself.
         IN_GRACE: an installment is overdue and the day falls in its grace period.
-        LAPSED: an installment was not fully paid by the end of its grace period.
+        LAPSED: an installment was not fully paid by the end of its grace period,
+            and no reinstatement has cured that lapse.
     """
 
     CURRENT = "current"
@@ -187,25 +212,37 @@ def _frequency(instance: object, attribute: attrs.Attribute[Any], value: object)
         _fail(instance, attribute.name, f"must be at least 1 month, not {value}")
 
 
-def _down_payment(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is None:
-        return
-    if isinstance(value, Money):
-        _money(positive=True)(instance, attribute, value)
-        return
-    if isinstance(value, bool) or not isinstance(value, Decimal | int):
-        _fail(
-            instance,
-            attribute.name,
-            f"must be a Money amount or a percent as a Decimal, not {_type_name(value)}"
-            + (f"; write Decimal('{value!r}')" if isinstance(value, float) else ""),
-        )
-    if not (isinstance(value, int) or value.is_finite()) or not 0 < value < _HUNDRED:
-        _fail(
-            instance,
-            attribute.name,
-            f"a percent must be above 0 and below 100, not {value}",
-        )
+def _money_or_percent(
+    *, positive: bool, bounds: str, within: Callable[[Decimal | int], bool]
+) -> Any:
+    """Check ``None``, a :class:`Money` amount, or a percent that ``within`` accepts."""
+    money = _money(positive=positive)
+
+    def validate(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is None:
+            return
+        if isinstance(value, Money):
+            money(instance, attribute, value)
+            return
+        if isinstance(value, bool) or not isinstance(value, Decimal | int):
+            _fail(
+                instance,
+                attribute.name,
+                f"must be a Money amount or a percent as a Decimal, not {_type_name(value)}"
+                + (f"; write Decimal('{value!r}')" if isinstance(value, float) else ""),
+            )
+        if not (isinstance(value, int) or value.is_finite()) or not within(value):
+            _fail(instance, attribute.name, f"a percent must be {bounds}, not {value}")
+
+    return validate
+
+
+_down_payment = _money_or_percent(
+    positive=True, bounds="above 0 and below 100", within=lambda value: 0 < value < _HUNDRED
+)
+_fee_rule = _money_or_percent(
+    positive=False, bounds="from 0 to 100", within=lambda value: 0 <= value <= _HUNDRED
+)
 
 
 def _optional_money(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -213,13 +250,13 @@ def _optional_money(instance: object, attribute: attrs.Attribute[Any], value: ob
         _money()(instance, attribute, value)
 
 
-def _days(*, optional: bool) -> Any:
+def _days(*, optional: bool, positive: bool = False, most: int = MAX_PLAN_DAYS) -> Any:
     def validate(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if value is None and optional:
             return
-        _count(instance, attribute, value)
-        if isinstance(value, int) and value > MAX_PLAN_DAYS:
-            _fail(instance, attribute.name, f"must be at most {MAX_PLAN_DAYS} days, not {value}")
+        (_positive_int if positive else _count)(instance, attribute, value)
+        if isinstance(value, int) and value > most:
+            _fail(instance, attribute.name, f"must be at most {most} days, not {value}")
 
     return validate
 
@@ -512,7 +549,8 @@ method=PaymentMethod.CARD)
 class ScheduleState:
     """What has been paid against a schedule; start from :meth:`unpaid`.
 
-    A new state comes from :func:`apply_payment`; a state is never changed.
+    A new state comes from :func:`apply_payment` or :func:`apply_reinstatement`; a
+    state is never changed.
 
     Attributes:
         schedule: the :class:`Schedule` paid against.
@@ -521,6 +559,8 @@ class ScheduleState:
             not (also ``None`` for an installment of nothing due).
         credit: what was paid beyond the whole schedule.
         last_received_on: the day of the latest payment applied, or ``None``.
+        reinstatements: the reinstatements applied, oldest first, each the
+            :class:`Reinstatement` quoted for it (its ``fee`` is the fee paid).
     """
 
     schedule: Schedule
@@ -528,6 +568,7 @@ class ScheduleState:
     settled_on: tuple[pendulum.Date | None, ...]
     credit: Money
     last_received_on: pendulum.Date | None
+    reinstatements: tuple[Reinstatement, ...]
 
     @classmethod
     def unpaid(cls, schedule: Schedule) -> ScheduleState:
@@ -540,7 +581,14 @@ class ScheduleState:
             _wrong_type(schedule, "ScheduleState.unpaid(schedule)", "a Schedule")
         zero = Money.zero(schedule.total.currency)
         count = len(schedule.installments)
-        return _make_state(schedule, (zero,) * count, (None,) * count, zero, None)
+        return _make_state(schedule, (zero,) * count, (None,) * count, zero, None, ())
+
+    @property
+    def reinstatement_fees(self) -> Money:
+        """The reinstatement fees paid, all reinstatements together (zero when none)."""
+        return Money.total(
+            (record.fee for record in self.reinstatements), self.schedule.total.currency
+        )
 
     def _check_day(self, day: object, operation: str) -> pendulum.Date:
         checked = _to_date(day, operation)
@@ -552,6 +600,16 @@ class ScheduleState:
                 f"{checked} is before {last}, the day of the latest payment applied; "
                 f"ask as of {last} or later, or about a state without the later payments",
             )
+        if self.reinstatements:
+            reinstated = self.reinstatements[-1].on
+            if checked < reinstated:
+                raise InvalidField(
+                    "ScheduleState",
+                    operation,
+                    f"{checked} is before {reinstated}, the day of the latest reinstatement "
+                    f"applied; ask as of {reinstated} or later, or about a state without the "
+                    "reinstatement",
+                )
         return checked
 
     def as_of(self, day: dt.date) -> ScheduleStanding:
@@ -589,7 +647,9 @@ class ScheduleState:
         )
 
 
-_make_state = _maker(ScheduleState, "schedule", "paid", "settled_on", "credit", "last_received_on")
+_make_state = _maker(
+    ScheduleState, "schedule", "paid", "settled_on", "credit", "last_received_on", "reinstatements"
+)
 
 
 @attrs.frozen(init=False)
@@ -633,13 +693,15 @@ def apply_payment(state: ScheduleState, payment: Payment) -> ScheduleState:
     The payment goes to the oldest installment not fully paid, then the next, and so
     on, paying installments not yet due in advance; within an installment the fee is
     paid before the premium part. What is left once every installment is paid is
-    added to the credit. Payments must be applied in the order they were received.
+    added to the credit. Payments must be applied in the order they were received,
+    and not before the day of a reinstatement already applied.
 
     Raises:
         ArgumentTypeError: ``state`` is not a :class:`ScheduleState` or ``payment``
             not a :class:`Payment`.
         CurrencyMismatch: the payment is in another currency than the schedule.
-        InvalidField: the payment was received before the latest payment applied.
+        InvalidField: the payment was received before the latest payment or
+            reinstatement applied.
 
     >>> import pendulum
     >>> plan = InstallmentPlan(count=2, frequency=Frequency.SEMI_ANNUAL)
@@ -667,6 +729,15 @@ def apply_payment(state: ScheduleState, payment: Payment) -> ScheduleState:
             f"{received} is before {last}, the day of the latest payment applied; "
             "apply payments in the order they were received",
         )
+    reinstatements = state.reinstatements
+    if reinstatements and received < reinstatements[-1].on:
+        raise InvalidField(
+            "Payment",
+            "received_on",
+            f"{received} is before {reinstatements[-1].on}, the day of the latest "
+            "reinstatement applied; apply payments and reinstatements in the order they "
+            "happened",
+        )
     paid = list(state.paid)
     settled = list(state.settled_on)
     for index, item in enumerate(state.schedule.installments):
@@ -680,7 +751,9 @@ def apply_payment(state: ScheduleState, payment: Payment) -> ScheduleState:
         paid[index] += owed
         settled[index] = received
         left -= owed
-    return _make_state(state.schedule, tuple(paid), tuple(settled), state.credit + left, received)
+    return _make_state(
+        state.schedule, tuple(paid), tuple(settled), state.credit + left, received, reinstatements
+    )
 
 
 # --------------------------------------------------------------------------- delinquency
@@ -728,14 +801,17 @@ def delinquency_status(state: ScheduleState, as_of: dt.date) -> Delinquency:
 
     The policy is ``LAPSED`` when some installment was not fully paid before its lapse
     day (the day after its grace period ends) and that day is on or before ``as_of``,
-    even if it has been paid since. Otherwise, when an installment is overdue on
-    ``as_of`` (not fully paid and due before it), the status is ``IN_GRACE`` if the
-    plan has a grace period and ``OVERDUE`` if not. Otherwise it is ``CURRENT``.
+    even if it has been paid since, unless a reinstatement applied with
+    :func:`apply_reinstatement` on or after that lapse day has cured it. Otherwise,
+    when an installment is overdue on ``as_of`` (not fully paid and due before it),
+    the status is ``IN_GRACE`` if the plan has a grace period and ``OVERDUE`` if not.
+    Otherwise it is ``CURRENT``.
 
     Raises:
         ArgumentTypeError: ``state`` is not a :class:`ScheduleState`.
         DateTypeError: ``as_of`` is not a day.
-        InvalidField: ``as_of`` is before the latest payment applied.
+        InvalidField: ``as_of`` is before the latest payment or reinstatement applied.
+        DateOutOfRange: a lapse day falls after the year 9999.
 
     >>> import pendulum
     >>> plan = InstallmentPlan(count=12, grace_days=30)
@@ -749,17 +825,28 @@ def delinquency_status(state: ScheduleState, as_of: dt.date) -> Delinquency:
     """
     if state.__class__ is not ScheduleState:
         _wrong_type(state, "delinquency_status(state)", "a ScheduleState")
-    day = state._check_day(as_of, "delinquency_status(as_of)")
+    return _delinquency(state, state._check_day(as_of, "delinquency_status(as_of)"))
+
+
+def _delinquency(state: ScheduleState, day: pendulum.Date) -> Delinquency:
     grace = state.schedule.plan.grace_days
     installments = state.schedule.installments
     currency = state.schedule.total.currency
+    # A reinstatement on a day cures every lapse on or before that day (it required
+    # every overdue installment paid); day is never before the latest reinstatement.
+    reinstatements = state.reinstatements
+    cured = reinstatements[-1].on if reinstatements else None
     overdue: Installment | None = None
     late: list[Money] = []
     for item, amount, settled in zip(installments, state.paid, state.settled_on, strict=True):
         left = item.amount_due - amount
         if grace is not None and item.amount_due:
             lapses_on = _days_after(item.due_on, grace + 1)
-            if lapses_on <= day and (settled is None or settled >= lapses_on):
+            if (
+                lapses_on <= day
+                and (settled is None or settled >= lapses_on)
+                and (cured is None or lapses_on > cured)
+            ):
                 return _make_delinquency(
                     DelinquencyStatus.LAPSED,
                     day,
@@ -804,3 +891,324 @@ def _overdue_amounts(state: ScheduleState, day: pendulum.Date) -> list[Money]:
         for item, amount in zip(state.schedule.installments, state.paid, strict=True)
         if item.due_on < day and item.amount_due != amount
     ]
+
+
+# --------------------------------------------------------------------------- reinstatement
+
+
+@attrs.frozen
+class ReinstatementRules:
+    """When and at what cost a lapsed schedule may be reinstated.
+
+    Reinstatement always requires paying everything overdue on the day of
+    reinstatement (what is left of every installment due before that day; an
+    installment due on the day itself is not overdue yet), plus the fee.
+
+    Attributes:
+        within_days: how many days after the lapse day the schedule may still be
+            reinstated (1 to :data:`MAX_REINSTATEMENT_DAYS`): the last day to reinstate is
+            ``within_days`` days after the lapse day, which is the first. ``None``
+            means there is no limit; it must be given, so that no limit is a choice.
+        fee: ``None`` for no fee; a :class:`~renewal_core.money.Money` amount, not
+            negative, in the schedule's currency, charged whatever is overdue; or a
+            percent of the overdue amount as a ``Decimal`` (or an ``int``) from 0 to
+            100, rounded half up to the minor unit.
+
+    >>> from decimal import Decimal
+    >>> ReinstatementRules(within_days=60, fee=Decimal("2.5"))
+    ReinstatementRules(within_days=60, fee=Decimal('2.5'))
+    >>> ReinstatementRules(within_days=0)
+    Traceback (most recent call last):
+    ...
+    renewal_core.errors.InvalidField: ReinstatementRules.within_days: must be at least 1, not 0
+    """
+
+    within_days: int | None = attrs.field(
+        validator=_days(optional=True, positive=True, most=MAX_REINSTATEMENT_DAYS)
+    )
+    fee: Money | Decimal | int | None = attrs.field(default=None, validator=_fee_rule)
+
+
+@attrs.frozen(init=False)
+class Reinstatement:
+    """Whether a schedule can be reinstated on a day, and at what cost.
+
+    Built by :func:`quote_reinstatement` only; apply it with
+    :func:`apply_reinstatement`.
+
+    Attributes:
+        rules: the :class:`ReinstatementRules` quoted under.
+        on: the day of reinstatement quoted for.
+        possible: whether the schedule can be reinstated on ``on``.
+        reasons: why it cannot, as :class:`~renewal_core.reasons.Reason` values of
+            severity ``BLOCK`` and rule ``"reinstatement"`` (empty when possible):
+            ``reinstatement.not_lapsed`` (details ``status`` and ``as_of``) or
+            ``reinstatement.window_closed`` (details ``installment``, ``lapsed_on``,
+            ``deadline`` and ``within_days``).
+        installment: the number of the installment whose lapse is reinstated (the
+            oldest lapse not yet reinstated), or ``None`` when the schedule is not
+            lapsed.
+        lapsed_on: that installment's lapse day, or ``None``.
+        deadline: the last day to reinstate, or ``None`` (not lapsed, or no limit).
+        overdue_amount: what is left to pay on the installments due before ``on``.
+        fee: the reinstatement fee; zero when there is none, and when reinstatement
+            is not possible.
+    """
+
+    rules: ReinstatementRules
+    on: pendulum.Date
+    possible: bool
+    reasons: tuple[Reason, ...]
+    installment: int | None
+    lapsed_on: pendulum.Date | None
+    deadline: pendulum.Date | None
+    overdue_amount: Money
+    fee: Money
+
+    @property
+    def amount_due(self) -> Money:
+        """What must be paid on ``on`` to reinstate: the overdue amount plus the fee."""
+        return self.overdue_amount + self.fee
+
+
+_make_reinstatement = _maker(
+    Reinstatement,
+    "rules",
+    "on",
+    "possible",
+    "reasons",
+    "installment",
+    "lapsed_on",
+    "deadline",
+    "overdue_amount",
+    "fee",
+)
+_RULE: Final = "reinstatement"
+
+
+def quote_reinstatement(
+    state: ScheduleState, rules: ReinstatementRules, *, on: dt.date
+) -> Reinstatement:
+    """Say whether the schedule can be reinstated on ``on``, and what it costs.
+
+    Reinstatement is possible when :func:`delinquency_status` reports the schedule
+    ``LAPSED`` on ``on`` and ``on`` is no later than the deadline: ``within_days``
+    days after the lapse day of the oldest lapse not yet reinstated. It costs the
+    overdue amount (what is left of every installment due before ``on``; one due on
+    ``on`` is not overdue yet) plus the fee of ``rules``. Otherwise the answer says
+    why not, in its reasons.
+
+    Args:
+        state: the schedule's payments so far.
+        rules: the reinstatement rules.
+        on: the day of reinstatement, on or after the latest payment or
+            reinstatement applied; a ``datetime.date`` or ``pendulum.Date``, not a
+            ``datetime``.
+
+    Returns:
+        The :class:`Reinstatement`, possible or not.
+
+    Raises:
+        ArgumentTypeError: ``state`` is not a :class:`ScheduleState` or ``rules`` not
+            a :class:`ReinstatementRules`.
+        DateTypeError: ``on`` is not a day.
+        InvalidField: ``on`` is before the latest payment or reinstatement applied.
+        CurrencyMismatch: the fee is an amount in another currency than the schedule.
+        DateOutOfRange: a lapse day or the deadline falls after the year 9999.
+
+    >>> import pendulum
+    >>> plan = InstallmentPlan(count=12, grace_days=30)
+    >>> state = ScheduleState.unpaid(
+    ...     schedule(Money("1200.00", "CNY"), plan, start=pendulum.date(2024, 1, 15)))
+    >>> rules = ReinstatementRules(within_days=60, fee=Money("50.00", "CNY"))
+    >>> quote = quote_reinstatement(state, rules, on=pendulum.date(2024, 3, 1))
+    >>> quote.possible, quote.installment, quote.lapsed_on, quote.deadline
+    (True, 1, Date(2024, 2, 15), Date(2024, 4, 15))
+    >>> quote.overdue_amount, quote.fee, quote.amount_due
+    (Money('200.00', 'CNY'), Money('50.00', 'CNY'), Money('250.00', 'CNY'))
+    >>> late = quote_reinstatement(state, rules, on=pendulum.date(2024, 4, 16))
+    >>> late.possible, [reason.code for reason in late.reasons]
+    (False, ['reinstatement.window_closed'])
+    """
+    if state.__class__ is not ScheduleState:
+        _wrong_type(state, "quote_reinstatement(state)", "a ScheduleState")
+    if rules.__class__ is not ReinstatementRules:
+        _wrong_type(rules, "quote_reinstatement(rules)", "a ReinstatementRules")
+    return _quote(state, rules, state._check_day(on, "quote_reinstatement(on)"))
+
+
+def _quote(state: ScheduleState, rules: ReinstatementRules, day: pendulum.Date) -> Reinstatement:
+    currency = state.schedule.total.currency
+    zero = Money.zero(currency)
+    fee = rules.fee
+    # A fee in another currency is refused whatever the answer would be.
+    if isinstance(fee, Money) and fee.currency != currency:
+        raise CurrencyMismatch(
+            currency, fee.currency, "charge a reinstatement fee on a schedule in"
+        )
+    standing = _delinquency(state, day)
+    overdue = standing.overdue_amount
+    if standing.status is not DelinquencyStatus.LAPSED:
+        status = standing.status.value.replace("_", " ")
+        reason = _reason(
+            "reinstatement.not_lapsed",
+            Severity.BLOCK,
+            _RULE,
+            f"the schedule is {status} on {day}, not lapsed: there is nothing to reinstate",
+            {"status": standing.status, "as_of": day},
+        )
+        return _make_reinstatement(rules, day, False, (reason,), None, None, None, overdue, zero)
+    installment = standing.installment
+    lapsed_on = standing.lapses_on
+    assert lapsed_on is not None  # noqa: S101 - a lapse always has its day
+    within = rules.within_days
+    deadline = None if within is None else _days_after(lapsed_on, within)
+    if deadline is not None and day > deadline:
+        reason = _reason(
+            "reinstatement.window_closed",
+            Severity.BLOCK,
+            _RULE,
+            f"installment {installment} lapsed on {lapsed_on}; the schedule could be "
+            f"reinstated until {deadline}, {within} days later, not on {day}",
+            {
+                "installment": installment,
+                "lapsed_on": lapsed_on,
+                "deadline": deadline,
+                "within_days": within,
+            },
+        )
+        return _make_reinstatement(
+            rules, day, False, (reason,), installment, lapsed_on, deadline, overdue, zero
+        )
+    if fee is None:
+        charged = zero
+    elif isinstance(fee, Money):
+        charged = fee
+    else:
+        # In whole numbers, so the thread's decimal context plays no part: the overdue
+        # minor units times the percent, over 100, rounded half up (all of it >= 0).
+        numerator, denominator = fee.as_integer_ratio()
+        scale = 200 * denominator
+        units = (2 * overdue.to_minor_units() * numerator + scale // 2) // scale
+        charged = Money.from_minor_units(units, currency)
+    return _make_reinstatement(
+        rules, day, True, (), installment, lapsed_on, deadline, overdue, charged
+    )
+
+
+def apply_reinstatement(
+    state: ScheduleState, reinstatement: Reinstatement, payment: Payment | None = None
+) -> ScheduleState:
+    """Return the state after ``reinstatement``, paid by ``payment``.
+
+    ``reinstatement`` must be possible and must still be what
+    :func:`quote_reinstatement` gives for ``state`` on its day (quote again after
+    applying other payments). ``payment`` must be received on the day of
+    reinstatement and be at least :attr:`Reinstatement.amount_due`; it may be left
+    out only when nothing is due. The fee is taken from it first and recorded with
+    the reinstatement; the rest is applied as by :func:`apply_payment`, so it pays
+    every overdue installment, and anything beyond goes to later installments in
+    advance, then to the credit. The credit is never used for the fee.
+
+    From the day of reinstatement on, :func:`delinquency_status` no longer counts
+    the lapses reinstated (every lapse on or before that day); a later installment
+    can lapse again, and be reinstated again.
+
+    Raises:
+        ArgumentTypeError: ``state`` is not a :class:`ScheduleState`,
+            ``reinstatement`` not a :class:`Reinstatement`, or ``payment`` neither a
+            :class:`Payment` nor ``None``.
+        CurrencyMismatch: the payment is in another currency than the schedule.
+        InvalidField: the reinstatement is not possible or no longer matches
+            ``state``; the payment is missing, short or received on another day; or
+            the day is before the latest payment or reinstatement applied.
+
+    >>> import pendulum
+    >>> plan = InstallmentPlan(count=12, grace_days=30)
+    >>> state = ScheduleState.unpaid(
+    ...     schedule(Money("1200.00", "CNY"), plan, start=pendulum.date(2024, 1, 15)))
+    >>> day = pendulum.date(2024, 3, 1)
+    >>> quote = quote_reinstatement(state, ReinstatementRules(within_days=60), on=day)
+    >>> state = apply_reinstatement(
+    ...     state, quote, Payment(quote.amount_due, day, PaymentMethod.BANK_TRANSFER))
+    >>> delinquency_status(state, day).status
+    DelinquencyStatus.CURRENT
+    """
+    if state.__class__ is not ScheduleState:
+        _wrong_type(state, "apply_reinstatement(state)", "a ScheduleState")
+    if reinstatement.__class__ is not Reinstatement:
+        _wrong_type(reinstatement, "apply_reinstatement(reinstatement)", "a Reinstatement")
+    if payment is not None and payment.__class__ is not Payment:
+        _wrong_type(payment, "apply_reinstatement(payment)", "a Payment or None")
+    day = reinstatement.on
+    if not reinstatement.possible:
+        why = "; ".join(reason.message for reason in reinstatement.reasons)
+        raise InvalidField(
+            "Reinstatement",
+            "possible",
+            f"reinstatement on {day} is not possible ({why}); apply a possible one only",
+        )
+    state._check_day(day, "apply_reinstatement(reinstatement.on)")
+    current = _quote(state, reinstatement.rules, day)
+    if current != reinstatement:
+        field = next(
+            name for name in _QUOTED if getattr(current, name) != getattr(reinstatement, name)
+        )
+        raise InvalidField(
+            "Reinstatement",
+            field,
+            f"the quote says {getattr(reinstatement, field)} but the state gives "
+            f"{getattr(current, field)} on {day}: the state is not the one quoted; quote "
+            "again with quote_reinstatement on the state to reinstate",
+        )
+    currency = state.schedule.total.currency
+    due = reinstatement.amount_due
+    if payment is None:
+        if due:
+            raise InvalidField(
+                "Reinstatement",
+                "amount_due",
+                f"{due} is due to reinstate on {day}; pass the payment of it",
+            )
+        return _make_state(
+            state.schedule,
+            state.paid,
+            state.settled_on,
+            state.credit,
+            state.last_received_on,
+            (*state.reinstatements, reinstatement),
+        )
+    amount = payment.amount
+    if amount.currency != currency:
+        raise CurrencyMismatch(
+            currency, amount.currency, "apply a reinstatement payment to a schedule in"
+        )
+    if payment.received_on != day:
+        raise InvalidField(
+            "Payment",
+            "received_on",
+            f"{payment.received_on} is not {day}, the day of reinstatement; everything "
+            "overdue and the fee are paid on the day of reinstatement",
+        )
+    if amount < due:
+        raise InvalidField(
+            "Payment",
+            "amount",
+            f"{amount} is less than {due}, the overdue amount {reinstatement.overdue_amount} "
+            f"plus the reinstatement fee {reinstatement.fee}; pay at least {due}",
+        )
+    rest = amount - reinstatement.fee
+    if rest:
+        state = apply_payment(state, Payment(rest, day, payment.method))
+    return _make_state(
+        state.schedule,
+        state.paid,
+        state.settled_on,
+        state.credit,
+        day,
+        (*state.reinstatements, reinstatement),
+    )
+
+
+# The fields of a quote that depend on the state, in the order a mismatch is named.
+_QUOTED: Final = ("possible", "installment", "lapsed_on", "deadline", "overdue_amount", "fee")
