@@ -116,7 +116,7 @@ MAX_PLAN_DAYS: Final = 366
 """The longest grace period or bill lead time a plan takes, in days."""
 
 MAX_REINSTATEMENT_DAYS: Final = 5 * 366
-"""The longest reinstatement window, in days: five years (life products commonly
+"""The longest reinstatement window in days, five years (life products commonly
 allow two years after lapse)."""
 
 _CLAMP = MonthEndRule.CLAMP
