@@ -42,6 +42,7 @@ PUBLIC_MODULES = [
     "renewal_core.testing",
     "renewal_core.validators",
     "renewal_core.windows",
+    "renewal_core.workflows.engine",
 ]
 
 

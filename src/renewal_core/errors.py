@@ -30,6 +30,10 @@ The tree::
     ├── InvalidField                 (ValueError)   a domain object field failed validation
     ├── ArgumentTypeError            (TypeError)    a function argument of the wrong type
     ├── RateLookupError              (LookupError)  no rate table version or rate for a risk
+    ├── WorkflowError
+    │   ├── InvalidWorkflow          (ValueError)   a workflow definition that cannot work
+    │   ├── InvalidTransition        (ValueError)   an event the case's state does not allow
+    │   └── TransitionRefused        (ValueError)   a guard, a role or four-eyes refused it
     ├── UnknownLocale                (LookupError)  a locale babel cannot parse
     └── SerializationError           (ValueError)   JSON that does not fit the target type
 
@@ -58,6 +62,8 @@ __all__ = [
     "InvalidField",
     "InvalidRounding",
     "InvalidTerm",
+    "InvalidTransition",
+    "InvalidWorkflow",
     "MoneyDivisionByZero",
     "MoneyError",
     "NaiveDateTimeError",
@@ -65,9 +71,11 @@ __all__ = [
     "RenewalError",
     "SerializationError",
     "TimeError",
+    "TransitionRefused",
     "UnknownCurrency",
     "UnknownLocale",
     "UnknownTimeZone",
+    "WorkflowError",
 ]
 
 
@@ -378,13 +386,13 @@ class ArgumentTypeError(RenewalError, TypeError):
 class RateLookupError(RenewalError, LookupError):
     """A rate table has no version in force on a day, or no rate for a key.
 
-    The key is shown only when it looks like a code (an enum member, a number, or a
-    short word of letters, digits, ``_``, ``.`` and ``-`` starting with a letter):
-    anything else is described by its length, since it may be personal data put in
-    the wrong attribute.
+    The key is shown only when it looks like a code (an enum member, a number of at
+    most 6 digits, or a short word of letters, digits, ``_``, ``.`` and ``-``
+    starting with a letter): anything else is described by its length, since it may
+    be personal data put in the wrong attribute.
 
     Attributes:
-        table: the table's name.
+        table: the table's name, or ``None`` when a lone table version was asked.
         version: the version looked in, or ``None`` when no version was in force.
         on: the day whose version was asked for, as ``YYYY-MM-DD``.
         key: the key as the message shows it, or ``None`` for a version lookup.
@@ -392,15 +400,95 @@ class RateLookupError(RenewalError, LookupError):
     """
 
     def __init__(
-        self, table: str, version: str | None, on: str, key: str | None, reason: str
+        self, table: str | None, version: str | None, on: str, key: str | None, reason: str
     ) -> None:
         self.table = table
         self.version = version
         self.on = on
         self.key = key
         self.reason = reason
-        where = f"rate table {table!r}" if version is None else f"rate table {table!r} {version}"
+        if table is None:
+            where = f"rate table version {version!r}"
+        elif version is None:
+            where = f"rate table {table!r}"
+        else:
+            where = f"rate table {table!r} {version}"
         super().__init__(f"{where} on {on}: {reason}")
+
+
+# --------------------------------------------------------------------------- workflows
+
+
+class WorkflowError(RenewalError):
+    """Root of the errors of the workflows (:mod:`renewal_core.workflows.engine`)."""
+
+
+class InvalidWorkflow(WorkflowError, ValueError):
+    """A workflow definition that cannot work, found when it is defined.
+
+    Attributes:
+        workflow: the workflow's name.
+        problem: what is wrong and how to fix it.
+    """
+
+    def __init__(self, workflow: str, problem: str) -> None:
+        self.workflow = workflow
+        self.problem = problem
+        super().__init__(f"workflow {workflow!r}: {problem}")
+
+
+class InvalidTransition(WorkflowError, ValueError):
+    """An event that the case's current state does not allow.
+
+    Attributes:
+        workflow: the workflow's name.
+        case_id: the case's identifier.
+        state: the current state's value.
+        event: the event fired.
+        allowed: the events the state allows, in the order they were defined.
+    """
+
+    def __init__(
+        self, workflow: str, case_id: str, state: str, event: str, allowed: Sequence[str]
+    ) -> None:
+        self.workflow = workflow
+        self.case_id = case_id
+        self.state = state
+        self.event = event
+        self.allowed = tuple(allowed)
+        listed = ", ".join(repr(name) for name in self.allowed) or "none (a final state)"
+        super().__init__(
+            f"{workflow} case {case_id!r} is {state!r}, where event {event!r} is not "
+            f"allowed; allowed events: {listed}"
+        )
+
+
+class TransitionRefused(WorkflowError, ValueError):
+    """A transition refused by a guard, a required role or the four-eyes rule.
+
+    Attributes:
+        workflow: the workflow's name.
+        case_id: the case's identifier.
+        state: the current state's value.
+        event: the event fired.
+        reasons: the :class:`~renewal_core.reasons.Reason` of the refusal, in order.
+    """
+
+    def __init__(
+        self, workflow: str, case_id: str, state: str, event: str, reasons: Sequence[object]
+    ) -> None:
+        self.workflow = workflow
+        self.case_id = case_id
+        self.state = state
+        self.event = event
+        self.reasons = tuple(reasons)
+        messages = "; ".join(
+            f"{getattr(reason, 'code', '?')}: {getattr(reason, 'message', reason)}"
+            for reason in self.reasons
+        )
+        super().__init__(
+            f"{workflow} case {case_id!r}: event {event!r} refused in state {state!r}: {messages}"
+        )
 
 
 class UnknownLocale(RenewalError, LookupError):

@@ -89,7 +89,6 @@ import bisect
 import calendar
 import datetime as dt
 import enum
-import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
@@ -100,6 +99,7 @@ from typing import Any, Final, NoReturn, TypeAlias, cast
 import attrs
 import pendulum
 
+from renewal_core._digests import _canonical, _digest
 from renewal_core._enums import ShortReprEnum
 from renewal_core._fields import (
     _as_day,
@@ -107,6 +107,7 @@ from renewal_core._fields import (
     _day,
     _fail,
     _flag,
+    _instance_of,
     _maker,
     _member_of,
     _money,
@@ -116,6 +117,7 @@ from renewal_core._fields import (
 )
 from renewal_core.errors import (
     CurrencyMismatch,
+    DateOutOfRange,
     InvalidField,
     InvalidTerm,
     RateLookupError,
@@ -125,6 +127,7 @@ from renewal_core.money import (
     _QUANTIZE,
     _UNITS,
     Money,
+    _add,
     _from_units,
     _make,
     _multiply,
@@ -177,13 +180,20 @@ _HUNDRED: Final = Decimal(100)
 _MONTHS_IN_YEAR: Final = 12
 _MAX_VALIDITY_DAYS: Final = 366
 _SHOWN_KEY_LENGTH: Final = 40
+_SHOWN_KEY_DIGITS: Final = 6
 _RULE: Final = "verify_quote"
 _SCALE: Final = tuple(Decimal(10**n) for n in range(19))
 
 
-def _day_from_ordinal(ordinal: int) -> pendulum.Date:
-    day = dt.date.fromordinal(ordinal)
-    return pendulum.Date(day.year, day.month, day.day)
+def _valid_until(day: dt.date, days: int) -> pendulum.Date:
+    ordinal = day.toordinal() + days - 1
+    if ordinal > _LAST_ORDINAL:
+        raise DateOutOfRange(f"a quote made on {day} would be valid after the year {dt.MAXYEAR}")
+    until = dt.date.fromordinal(ordinal)
+    return pendulum.Date(until.year, until.month, until.day)
+
+
+_LAST_ORDINAL: Final = dt.date.max.toordinal()
 
 
 # --------------------------------------------------------------------------- keys
@@ -227,33 +237,9 @@ def _shown_key(key: object) -> str:
         ):
             return repr(key)
         return f"a string of {len(key)} characters"
-    return str(key)
-
-
-def _canonical(value: object) -> object:  # noqa: PLR0911 - one return per type
-    """A JSON-ready form of a key, rate or setting that tells types apart."""
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return ["b", value]
-    if isinstance(value, int):
-        return ["i", str(value)]
-    if isinstance(value, Decimal):
-        return ["d", str(value)]
-    if isinstance(value, enum.Enum):
-        return ["e", f"{type(value).__module__}.{type(value).__qualname__}.{value.name}"]
-    if isinstance(value, Money):
-        return ["m", str(value.amount), value.currency]
-    if isinstance(value, dt.date):
-        return ["t", value.isoformat()]
-    if isinstance(value, tuple | list):
-        return [_canonical(item) for item in value]
-    raise TypeError(f"no canonical form for {type(value).__name__}")  # pragma: no cover
-
-
-def _digest(value: object) -> str:
-    text = json.dumps(_canonical(value), ensure_ascii=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("ascii")).hexdigest()
+    text = str(key)
+    digits = sum(char.isdigit() for char in text)
+    return text if digits <= _SHOWN_KEY_DIGITS else f"a number of {digits} digits"
 
 
 # --------------------------------------------------------------------------- tables
@@ -434,7 +420,7 @@ class TableVersion:
         rate = self._lookup(key)
         if rate is None:
             raise RateLookupError(
-                "?",
+                None,
                 self.version,
                 self.effective_from.isoformat(),
                 _shown_key(key),
@@ -877,9 +863,7 @@ class RatingPlan:
         default=(), kw_only=True, converter=_as_tuple, validator=_typed_items(Charge)
     )
     cap: RateCap | None = attrs.field(
-        default=None,
-        kw_only=True,
-        validator=attrs.validators.optional(attrs.validators.instance_of(RateCap)),
+        default=None, kw_only=True, validator=attrs.validators.optional(_instance_of(RateCap))
     )
     minimum_premium: Money | None = attrs.field(
         default=None, kw_only=True, validator=attrs.validators.optional(_money())
@@ -997,6 +981,9 @@ def _read_only_attributes(value: Mapping[str, RateKeyPart]) -> Mapping[str, Rate
 class RatedRisk:
     """What a rating plan rates: the insured object's attributes and amounts.
 
+    The attributes are rating factors, shown in the ``repr``, in quote lines and in
+    digests: never put personal data (names, ID numbers, phones) among them.
+
     Attributes:
         attributes: the rating attributes by name (vehicle use, seats, region, NCD
             class, driver age, ...), each a str, an int, a bool, a Decimal or an enum
@@ -1096,8 +1083,9 @@ class QuoteLine:
             limits, the days or months, the percentage.
         coefficient: what the running amount was multiplied by, exactly (a
             ``Decimal``, or a ``Fraction`` for a share of days), or ``None``.
-        amount: the running amount after the step: exact, or rounded where
-            ``rounding`` says; for fees and taxes the running total.
+        amount: the running amount after the step: exact (written without trailing
+            zeros beyond the minor unit), or rounded where ``rounding`` says; for fees
+            and taxes the running total.
         charge: the fee or tax itself, for those steps; else ``None``.
         rounding: the rounding mode applied at this step, or ``None``.
     """
@@ -1271,7 +1259,9 @@ def _tidy(amount: Decimal, unit: Decimal) -> Decimal:
     if amount.as_tuple().exponent >= exponent:  # type: ignore[operator]
         return amount
     tidy = amount.normalize(_QUANTIZE)
-    return tidy if tidy.as_tuple().exponent < exponent else amount.quantize(unit)  # type: ignore[operator]
+    if tidy.as_tuple().exponent < exponent:  # type: ignore[operator]
+        return tidy
+    return amount.quantize(unit, context=_QUANTIZE)
 
 
 def _inputs_digest(risk: RatedRisk, term: PolicyTerm, rates_on: dt.date) -> str:
@@ -1477,17 +1467,17 @@ def _compute(  # noqa: PLR0912, PLR0915 - one pass over the steps, kept inline f
 
     # 7. fees on the premium, then taxes on the premium and the fees
     premium = amount
-    fees = taxes = unit * 0
+    fees = taxes = _ZERO.quantize(unit, context=_QUANTIZE)
     for charge in plan.fees:
         value = _charge(charge, premium, unit, mode)
-        fees += value
-        amount += value
+        fees = _add(fees, value)
+        amount = _add(amount, value)
         steps.append(_charge_step(_FEE, charge, premium, value, amount, currency, mode))
     with_fees = amount
     for charge in plan.taxes:
         value = _charge(charge, with_fees, unit, mode)
-        taxes += value
-        amount += value
+        taxes = _add(taxes, value)
+        amount = _add(amount, value)
         steps.append(_charge_step(_TAX, charge, with_fees, value, amount, currency, mode))
     return steps, premium, fees, taxes, amount, tuple(used)
 
@@ -1516,6 +1506,8 @@ def _no_rate(table: RateTable, version: TableVersion, key: RateKey, day: dt.date
 def _year_days(start: dt.date) -> int:
     """Days from ``start`` to the same day a year on, excluded (1 March after 29 February)."""
     year = start.year + 1
+    if year > dt.MAXYEAR:
+        raise DateOutOfRange(f"a year from {start} falls after the year {dt.MAXYEAR}")
     month, day = start.month, start.day
     if month == 2 and day == 29 and not calendar.isleap(year):
         month, day = 3, 1
@@ -1672,6 +1664,8 @@ def quote(
         InvalidField: the risk lacks an attribute a table is keyed by, or a sum
             insured the base needs.
         InvalidTerm: the term is longer than a year.
+        DateOutOfRange: a year from the term's start, or the end of the quote's
+            validity, falls after the year 9999.
         RateLookupError: a table has no version in force on ``rates_on``, or no rate
             for the risk.
         CurrencyMismatch: the risk's amounts are not in the plan's currency.
@@ -1730,7 +1724,7 @@ def _quote(
         term,
         day,
         rates_day,
-        _day_from_ordinal(day.toordinal() + plan.validity_days - 1),
+        _valid_until(day, plan.validity_days),
         _make(premium, currency),
         _make(fees, currency),
         _make(taxes, currency),

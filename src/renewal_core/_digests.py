@@ -1,0 +1,75 @@
+"""Canonical digests of library values (private).
+
+A digest is the SHA-256 (hex) of a canonical JSON form that tells types apart: the
+string ``"1"``, the int ``1``, the bool ``True`` and the Decimal ``1`` all differ.
+Equal values of one type have one form: a Decimal is written as its exact ratio of
+integers, so ``Decimal("1.0")`` and ``Decimal("1")`` agree, and so do money amounts
+with more or fewer trailing zeros. Dates and instants are written
+in ISO 8601 (an instant with its offset), enum members by class and name, money by
+amount and currency, mappings with sorted keys, and attrs instances field by field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import hashlib
+import json
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from renewal_core.money import Money
+
+
+def _ratio(number: Decimal) -> str:
+    numerator, denominator = number.as_integer_ratio()
+    return f"{numerator}/{denominator}"
+
+
+def _canonical(value: object) -> object:  # noqa: PLR0911 - one return per type
+    """A JSON-ready form of ``value`` that tells types apart."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return ["b", value]
+    if isinstance(value, int):
+        return ["i", str(value)]
+    if isinstance(value, Decimal):
+        return ["d", _ratio(value)]
+    if isinstance(value, enum.Enum):
+        return ["e", f"{type(value).__module__}.{type(value).__qualname__}.{value.name}"]
+    if isinstance(value, Money):
+        return ["m", _ratio(value.amount), value.currency]
+    if isinstance(value, dt.date):  # a datetime is a date too
+        return ["t", value.isoformat()]
+    if isinstance(value, Mapping):
+        return [
+            "map",
+            sorted([json.dumps(_canonical(k)), _canonical(v)] for k, v in value.items()),
+        ]
+    if isinstance(value, tuple | list | frozenset | set):
+        items = [_canonical(item) for item in value]
+        if isinstance(value, frozenset | set):
+            items.sort(key=json.dumps)
+        return items
+    kind: Any = type(value)
+    if attrs.has(kind):
+        return [
+            "obj",
+            f"{kind.__module__}.{kind.__qualname__}",
+            [[field.name, _canonical(getattr(value, field.name))] for field in attrs.fields(kind)],
+        ]
+    raise TypeError(f"no canonical form for a value of type {type(value).__name__}")
+
+
+def _digest(value: object) -> str:
+    """The SHA-256 (hex) of ``value``'s canonical JSON form.
+
+    Raises:
+        TypeError: ``value`` holds a type without a canonical form.
+    """
+    text = json.dumps(_canonical(value), ensure_ascii=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
