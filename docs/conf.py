@@ -13,11 +13,15 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
     "sphinx.ext.viewcode",
+    "sphinxcontrib.mermaid",
 ]
 
 source_suffix = {".md": "markdown"}
 exclude_patterns = ["_build", "examples/README.md"]
 myst_enable_extensions = ["colon_fence", "deflist"]
+# Workflow diagrams are Mermaid text, generated from the workflows' tables (a test
+# checks each page's diagram against its workflow) and drawn in the browser.
+myst_fence_as_directive = ["mermaid"]
 myst_heading_anchors = 3
 
 autodoc_member_order = "bysource"
