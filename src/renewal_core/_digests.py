@@ -31,6 +31,8 @@ def _ratio(number: Decimal) -> str:
 
 def _canonical(value: object) -> object:  # noqa: PLR0911 - one return per type
     """A JSON-ready form of ``value`` that tells types apart."""
+    if isinstance(value, enum.Enum):  # before str and int: StrEnum and IntEnum members
+        return ["e", f"{type(value).__module__}.{type(value).__qualname__}.{value.name}"]
     if value is None or isinstance(value, str):
         return value
     if isinstance(value, bool):
@@ -38,9 +40,9 @@ def _canonical(value: object) -> object:  # noqa: PLR0911 - one return per type
     if isinstance(value, int):
         return ["i", str(value)]
     if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"no canonical form for the Decimal {value}; give a finite number")
         return ["d", _ratio(value)]
-    if isinstance(value, enum.Enum):
-        return ["e", f"{type(value).__module__}.{type(value).__qualname__}.{value.name}"]
     if isinstance(value, Money):
         return ["m", _ratio(value.amount), value.currency]
     if isinstance(value, dt.date):  # a datetime is a date too
@@ -50,11 +52,10 @@ def _canonical(value: object) -> object:  # noqa: PLR0911 - one return per type
             "map",
             sorted([json.dumps(_canonical(k)), _canonical(v)] for k, v in value.items()),
         ]
-    if isinstance(value, tuple | list | frozenset | set):
-        items = [_canonical(item) for item in value]
-        if isinstance(value, frozenset | set):
-            items.sort(key=json.dumps)
-        return items
+    if isinstance(value, frozenset | set):
+        return ["set", sorted((_canonical(item) for item in value), key=json.dumps)]
+    if isinstance(value, tuple | list):
+        return ["seq", [_canonical(item) for item in value]]
     kind: Any = type(value)
     if attrs.has(kind):
         return [

@@ -83,9 +83,10 @@ import pendulum
 
 from renewal_core._digests import _digest
 from renewal_core._enums import ShortReprEnum
-from renewal_core._fields import _fail, _maker, _text, _type_name, _wrong_type
+from renewal_core._fields import _fail, _flag, _maker, _text, _type_name, _wrong_type
 from renewal_core.errors import (
     ArgumentTypeError,
+    DateOutOfRange,
     DateTypeError,
     InvalidField,
     InvalidTransition,
@@ -396,7 +397,7 @@ class Transition:
     needs: Mapping[str, type | tuple[type, ...]] = attrs.field(
         factory=dict, kw_only=True, converter=_read_only, validator=_needs
     )
-    reason_required: bool = attrs.field(default=False, kw_only=True)
+    reason_required: bool = attrs.field(default=False, kw_only=True, validator=_flag)
 
     @property
     def targets(self) -> tuple[enum.Enum, ...]:
@@ -431,7 +432,7 @@ class Deadline:
 
     state: enum.Enum = attrs.field(validator=_enum_member)
     days: int = attrs.field(validator=_positive_days)
-    working_days: bool = attrs.field(default=False, kw_only=True)
+    working_days: bool = attrs.field(default=False, kw_only=True, validator=_flag)
 
 
 def _zone_name(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -524,7 +525,10 @@ class WorkingCalendar:
             )
         left = days
         while left:
-            current = current.add(days=1)
+            try:
+                current = current.add(days=1)
+            except OverflowError:
+                raise DateOutOfRange(f"{days} working days after {day}") from None
             if self.is_working_day(current):
                 left -= 1
         return current
@@ -566,6 +570,14 @@ class WorkflowEvent(NamedTuple):
     """The :class:`Actor` who fired it."""
     payload: Mapping[str, object]
     """The payload (for the creation, the case's initial data)."""
+
+    def __repr__(self) -> str:
+        # The payload may hold personal data: it is left out, as its digest is in
+        # the entry.
+        return (
+            f"WorkflowEvent(workflow={self.workflow!r}, entry={self.entry!r}, "
+            f"actor={self.actor!r})"
+        )
 
     @property
     def case_id(self) -> str:
@@ -664,6 +676,25 @@ def _instant(value: object, parameter: str) -> pendulum.DateTime:
     return pendulum.instance(value)
 
 
+def _guard_reasons(guard: Guard, case: Case, firing: Firing, event: str) -> list[Reason]:
+    """The reasons ``guard`` returns for the step, checked."""
+    returned: object = guard(case, firing)
+    if isinstance(returned, Reason) or not isinstance(returned, Iterable):
+        raise ArgumentTypeError(
+            _type_name(returned), f"guard of event {event!r}", "an iterable of Reason values"
+        )
+    found = list(returned)
+    for item in found:
+        if not isinstance(item, Reason):
+            raise ArgumentTypeError(_type_name(item), f"guard of event {event!r}", "Reason values")
+    return found
+
+
+def _quoted(text: str) -> str:
+    """``text`` as a DOT string literal."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 def _state_name(state: enum.Enum) -> str:
     value = state.value
     return value if isinstance(value, str) and value.isidentifier() else state.name
@@ -685,7 +716,7 @@ def _payload_digest(payload: Mapping[str, object]) -> str:
         return _EMPTY_DIGEST
     try:
         return _digest(payload)
-    except TypeError as error:
+    except (TypeError, ValueError) as error:
         raise InvalidField("Workflow", "payload", f"cannot be recorded: {error}") from None
 
 
@@ -863,10 +894,10 @@ class Workflow:
                 f"{self.name!r}",
             )
         state = case.state
+        if not isinstance(event, str):
+            _wrong_type(event, "Workflow.fire(event)", "a str")
         transition = self._table.get((state, event))
         if transition is None:
-            if not isinstance(event, str):
-                _wrong_type(event, "Workflow.fire(event)", "a str")
             raise InvalidTransition(
                 self.name, case.case_id, _state_name(state), event, self._allowed[state]
             )
@@ -932,12 +963,7 @@ class Workflow:
             else None
         )
         for guard in transition.guards:
-            for found in guard(case, firing):  # type: ignore[arg-type]  # made when guarded
-                if not isinstance(found, Reason):
-                    raise ArgumentTypeError(
-                        _type_name(found), f"guard of event {event!r}", "Reason values"
-                    )
-                refusals.append(found)
+            refusals += _guard_reasons(guard, case, firing, event)  # type: ignore[arg-type]
         if refusals:
             raise TransitionRefused(self.name, case.case_id, _state_name(state), event, refusals)
         if isinstance(target, Route):
@@ -990,25 +1016,32 @@ class Workflow:
                 case, _ = self.start(
                     item.case_id, actor=item.actor, at=item.entry.at, data=item.payload
                 )
-                continue
-            if item.case_id != case.case_id:
-                raise InvalidField(
-                    "Workflow", "replay(events)", f"event {index} belongs to another case"
+            else:
+                if item.case_id != case.case_id:
+                    raise InvalidField(
+                        "Workflow", "replay(events)", f"event {index} belongs to another case"
+                    )
+                case, _ = self.fire(
+                    case,
+                    item.event,
+                    actor=item.actor,
+                    at=item.entry.at,
+                    reason=item.entry.reason,
+                    payload=item.payload,
                 )
-            case, _ = self.fire(
-                case,
-                item.event,
-                actor=item.actor,
-                at=item.entry.at,
-                reason=item.entry.reason,
-                payload=item.payload,
-            )
             if case.state is not item.target:
                 raise InvalidField(
                     "Workflow",
                     "replay(events)",
                     f"event {index} ({item.event!r}) now leads to {case.state.value!r}, not "
                     f"{item.target.value!r}",
+                )
+            if case.history[-1] != item.entry:
+                raise InvalidField(
+                    "Workflow",
+                    "replay(events)",
+                    f"event {index} ({item.event!r}) does not match its audit entry (the "
+                    "actor, role, source or payload digest differ)",
                 )
         if case is None:
             raise InvalidField("Workflow", "replay(events)", "must hold at least the creation")
@@ -1026,6 +1059,10 @@ class Workflow:
         """
         if case.__class__ is not Case or case.workflow is not self:
             _wrong_type(case, "Workflow.overdue(case)", f"a Case of {self.name!r}")
+        if isinstance(as_of, dt.datetime):
+            _instant(as_of, "Workflow.overdue(as_of)")
+        else:
+            day = _to_date(as_of, "Workflow.overdue(as_of)")
         deadline = self._deadlines.get(case.state)
         if deadline is None:
             return None
@@ -1033,8 +1070,6 @@ class Workflow:
         assert calendar is not None  # noqa: S101 - required with deadlines, checked when built
         if isinstance(as_of, dt.datetime):
             day = local_day(_instant(as_of, "Workflow.overdue(as_of)"), calendar.tz)
-        else:
-            day = _to_date(as_of, "Workflow.overdue(as_of)")
         entered = case.entered_at
         entered_day = local_day(entered, calendar.tz)
         due = (
@@ -1107,7 +1142,7 @@ class Workflow:
         }
         """
         lines = [
-            f'digraph "{self.name}" {{',
+            f"digraph {_quoted(self.name)} {{",
             "    rankdir=LR;",
             "    node [shape=box, style=rounded];",
             '    "__start__" [shape=point];',
@@ -1119,7 +1154,8 @@ class Workflow:
         ]
         lines.append(f'    "__start__" -> "{_state_name(self.initial)}";')
         lines += [
-            f'    "{_state_name(source)}" -> "{_state_name(target)}" [label="{label}"];'
+            f"    {_quoted(_state_name(source))} -> {_quoted(_state_name(target))} "
+            f"[label={_quoted(label)}];"
             for source, target, label in self._edges()
         ]
         lines.append("}")
