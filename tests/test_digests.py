@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import hashlib
+import zoneinfo
 from collections.abc import Mapping
 from decimal import Decimal
 
@@ -246,3 +247,10 @@ def test_a_mappings_digest_ignores_the_order_of_its_keys(
     again: Mapping[object, object] = dict(shuffled)
     assert _digest(again) == _digest(items)
     assert _digest({"payload": again}) == _digest({"payload": items})
+
+
+def test_zones_are_written_by_name_or_offset() -> None:
+    assert _canonical(pendulum.timezone("Asia/Shanghai")) == ["z", "Asia/Shanghai"]
+    assert _canonical(zoneinfo.ZoneInfo("Europe/Berlin")) == ["z", "Europe/Berlin"]
+    assert _canonical(pendulum.FixedTimezone(8 * 3600)) == ["z", "+08:00"]
+    assert _digest(pendulum.timezone("Asia/Shanghai")) != _digest(pendulum.timezone("Asia/Tokyo"))

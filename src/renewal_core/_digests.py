@@ -15,6 +15,7 @@ import datetime as dt
 import enum
 import hashlib
 import json
+import zoneinfo
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -29,7 +30,7 @@ def _ratio(number: Decimal) -> str:
     return f"{numerator}/{denominator}"
 
 
-def _canonical(value: object) -> object:  # noqa: PLR0911 - one return per type
+def _canonical(value: object) -> object:  # noqa: PLR0911, PLR0912 - one return per type
     """A JSON-ready form of ``value`` that tells types apart."""
     if isinstance(value, enum.Enum):  # before str and int: StrEnum and IntEnum members
         return ["e", f"{type(value).__module__}.{type(value).__qualname__}.{value.name}"]
@@ -45,6 +46,10 @@ def _canonical(value: object) -> object:  # noqa: PLR0911 - one return per type
         return ["d", _ratio(value)]
     if isinstance(value, Money):
         return ["m", _ratio(value.amount), value.currency]
+    if isinstance(value, zoneinfo.ZoneInfo):  # pendulum.Timezone too: a zone by its IANA key
+        return ["z", value.key]
+    if isinstance(value, dt.tzinfo):  # a fixed offset
+        return ["z", value.tzname(None)]
     if isinstance(value, dt.date):  # a datetime is a date too
         return ["t", value.isoformat()]
     if isinstance(value, Mapping):
