@@ -1,6 +1,6 @@
 """Indicator values: a figure with its numerator, denominator, period, filters and interval.
 
-Every indicator function of :mod:`renewal_core.kpi` answers with an
+Every indicator function of ``renewal_core.kpi`` answers with an
 :class:`Indicator`, never a bare float: the ``value`` (a ``Decimal``, in percent
 for a rate), the exact ``numerator`` and ``denominator`` it came from, the
 :class:`Period` and the filters used, and :meth:`Indicator.interval` for the
@@ -87,7 +87,7 @@ class IntervalMethod(ShortReprEnum):
     WILSON = "wilson"
     """The Wilson score interval of a proportion of counts."""
     NPS = "nps"
-    """Promoters minus detractors: a normal approximation of the difference."""
+    """A normal approximation of the difference of promoters and detractors (an NPS)."""
     NONE = "none"
     """No interval (a ratio of amounts, an average, a count)."""
 

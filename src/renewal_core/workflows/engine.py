@@ -732,7 +732,7 @@ def _calendar(instance: object, attribute: attrs.Attribute[Any], value: object) 
         )
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class Workflow:
     """A workflow: its states, initial and final states, transitions and deadlines.
 
@@ -787,6 +787,9 @@ class Workflow:
         object.__setattr__(self, "_table", MappingProxyType(table))
         object.__setattr__(self, "_allowed", MappingProxyType(allowed))
         object.__setattr__(self, "_deadlines", MappingProxyType(_deadlines_of(self, members)))
+
+    def __repr__(self) -> str:
+        return f"Workflow({self.name!r}, {self.states.__name__})"
 
     # ----------------------------------------------------------------- queries
 
