@@ -157,7 +157,7 @@ from renewal_core.pricing.refunds import (
     ShortRate,
 )
 from renewal_core.reasons import Reason, Severity, _reason
-from renewal_core.workflows.change import (
+from renewal_core.workflows._steps import (
     _calendar_argument,
     _days_argument,
     _keeps_records,
