@@ -27,6 +27,8 @@ class Benchmark:
     check: Callable[[object, object], None]
     target: float
     number: int = 1000
+    setup: Callable[[bool], None] | None = None
+    """Called once before the check with whether the run is quick (to size the data)."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,8 @@ def _time(fn: Callable[[], object], number: int) -> float:
 
 def run(bench: Benchmark, *, rounds: int = 21, quick: bool = False) -> Result:
     """Check, then time ``bench`` in interleaved rounds; return the medians."""
+    if bench.setup is not None:
+        bench.setup(quick)
     bench.check(bench.library(), bench.floor())
     number = max(1, bench.number // 20) if quick else bench.number
     rounds = 3 if quick else rounds

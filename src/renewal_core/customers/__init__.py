@@ -1,3 +1,89 @@
-"""Customers: satisfaction surveys, quality-customer tiers and follow-up schedules."""
+"""Customers: satisfaction surveys, quality-customer tiers and follow-up schedules.
 
-__all__: list[str] = []
+Everything here is also importable from :mod:`renewal_core`; each submodule's
+reference page documents it.
+"""
+
+from renewal_core.customers.followups import (
+    DEFAULT_FOLLOW_UP_RULES,
+    CustomerEvent,
+    EventKind,
+    FollowUp,
+    FollowUpKind,
+    FollowUpRules,
+    follow_ups,
+)
+from renewal_core.customers.surveys import (
+    ItemSummary,
+    Questionnaire,
+    Representativeness,
+    Scale,
+    SegmentShare,
+    SurveyItem,
+    SurveyMetric,
+    SurveyResponse,
+    SurveySummary,
+    Topic,
+    TopicSummary,
+    check_representativeness,
+    summarize_survey,
+    validate_response,
+)
+from renewal_core.customers.tiers import (
+    DEFAULT_CULTIVATION_PLANS,
+    DEFAULT_TIER_CRITERIA,
+    TIER_SCORE_PLACES,
+    Band,
+    Benefit,
+    Criterion,
+    CriterionRule,
+    CriterionScore,
+    CultivationPlan,
+    CultivationPlans,
+    CustomerProfile,
+    Tier,
+    TierAssessment,
+    TierCriteria,
+    TierThresholds,
+    screen,
+)
+
+__all__ = [
+    "DEFAULT_CULTIVATION_PLANS",
+    "DEFAULT_FOLLOW_UP_RULES",
+    "DEFAULT_TIER_CRITERIA",
+    "TIER_SCORE_PLACES",
+    "Band",
+    "Benefit",
+    "Criterion",
+    "CriterionRule",
+    "CriterionScore",
+    "CultivationPlan",
+    "CultivationPlans",
+    "CustomerEvent",
+    "CustomerProfile",
+    "EventKind",
+    "FollowUp",
+    "FollowUpKind",
+    "FollowUpRules",
+    "ItemSummary",
+    "Questionnaire",
+    "Representativeness",
+    "Scale",
+    "SegmentShare",
+    "SurveyItem",
+    "SurveyMetric",
+    "SurveyResponse",
+    "SurveySummary",
+    "Tier",
+    "TierAssessment",
+    "TierCriteria",
+    "TierThresholds",
+    "Topic",
+    "TopicSummary",
+    "check_representativeness",
+    "follow_ups",
+    "screen",
+    "summarize_survey",
+    "validate_response",
+]

@@ -1,9 +1,60 @@
-"""Indicator math: renewal, retention, persistency, surrender, satisfaction and channel KPIs.
+"""Indicator math: renewal, persistency, surrender, satisfaction and channel KPIs.
 
-Everything here is also importable from :mod:`renewal_core`; each submodule's
-reference page documents it.
+Breakdowns, diagnosis, the improvement loop and reports build on the same
+:class:`~renewal_core.kpi.indicator.Indicator` values. Everything here is also
+importable from :mod:`renewal_core`; each submodule's reference page documents it.
 """
 
+from renewal_core.kpi.breakdowns import (
+    Breakdown,
+    BreakdownComparison,
+    Comparison,
+    Pivot,
+    breakdown,
+    cohorts,
+    compare,
+    over_periods,
+    pivot,
+)
+from renewal_core.kpi.channels import (
+    ChannelEfficiency,
+    channel_efficiency,
+    contact_conversion,
+    contact_rate,
+    cost_per_renewal,
+    days_to_renewal,
+    reminder_conversion,
+)
+from renewal_core.kpi.diagnosis import (
+    DEFAULT_MIN_SAMPLE,
+    DEFAULT_SIGNIFICANCE,
+    DEFAULT_THRESHOLD,
+    MIN_EXPECTED,
+    P_VALUE_PLACES,
+    Attribution,
+    CauseCategory,
+    CauseTag,
+    Finding,
+    FindingStatus,
+    ProportionTest,
+    SegmentContribution,
+    diagnose,
+    tag,
+    two_proportion_test,
+)
+from renewal_core.kpi.dimensions import (
+    DIMENSIONS,
+    Dimension,
+)
+from renewal_core.kpi.improvement import (
+    ActionStatus,
+    Evaluation,
+    ImprovementAction,
+    Verdict,
+    complete_action,
+    evaluate,
+    start_action,
+)
 from renewal_core.kpi.indicator import (
     VALUE_PLACES,
     Indicator,
@@ -11,13 +62,121 @@ from renewal_core.kpi.indicator import (
     Period,
     Unit,
     rate,
+    ratio_value,
+)
+from renewal_core.kpi.persistency import (
+    DEFAULT_GRACE_DAYS,
+    persistency,
+)
+from renewal_core.kpi.records import (
+    DueRecord,
+    Exclusion,
+    PersistencyRecord,
+    Receipt,
+    ReminderRecord,
+    ScoreRecord,
+    SurrenderRecord,
+)
+from renewal_core.kpi.renewals import (
+    average_premium_change,
+    lapse_rate,
+    premium_renewal_rate,
+    renewal_rate,
+    retention_rate,
+)
+from renewal_core.kpi.reports import (
+    NO_DATA,
+    ReportStyle,
+    Series,
+    SeriesPoint,
+    render_pivot,
+    render_table,
+    series,
+)
+from renewal_core.kpi.satisfaction import (
+    CSAT_SCALE,
+    NPS_SCALE,
+    csat,
+    nps,
+)
+from renewal_core.kpi.surrender import (
+    simple_surrender_rate,
+    surrender_rate,
 )
 
 __all__ = [
+    "CSAT_SCALE",
+    "DEFAULT_GRACE_DAYS",
+    "DEFAULT_MIN_SAMPLE",
+    "DEFAULT_SIGNIFICANCE",
+    "DEFAULT_THRESHOLD",
+    "DIMENSIONS",
+    "MIN_EXPECTED",
+    "NO_DATA",
+    "NPS_SCALE",
+    "P_VALUE_PLACES",
     "VALUE_PLACES",
+    "ActionStatus",
+    "Attribution",
+    "Breakdown",
+    "BreakdownComparison",
+    "CauseCategory",
+    "CauseTag",
+    "ChannelEfficiency",
+    "Comparison",
+    "Dimension",
+    "DueRecord",
+    "Evaluation",
+    "Exclusion",
+    "Finding",
+    "FindingStatus",
+    "ImprovementAction",
     "Indicator",
     "IntervalMethod",
     "Period",
+    "PersistencyRecord",
+    "Pivot",
+    "ProportionTest",
+    "Receipt",
+    "ReminderRecord",
+    "ReportStyle",
+    "ScoreRecord",
+    "SegmentContribution",
+    "Series",
+    "SeriesPoint",
+    "SurrenderRecord",
     "Unit",
+    "Verdict",
+    "average_premium_change",
+    "breakdown",
+    "channel_efficiency",
+    "cohorts",
+    "compare",
+    "complete_action",
+    "contact_conversion",
+    "contact_rate",
+    "cost_per_renewal",
+    "csat",
+    "days_to_renewal",
+    "diagnose",
+    "evaluate",
+    "lapse_rate",
+    "nps",
+    "over_periods",
+    "persistency",
+    "pivot",
+    "premium_renewal_rate",
     "rate",
+    "ratio_value",
+    "reminder_conversion",
+    "render_pivot",
+    "render_table",
+    "renewal_rate",
+    "retention_rate",
+    "series",
+    "simple_surrender_rate",
+    "start_action",
+    "surrender_rate",
+    "tag",
+    "two_proportion_test",
 ]

@@ -50,6 +50,7 @@ from renewal_core.workflows.dispute import (
     open_dispute,
 )
 from renewal_core.workflows.engine import (
+    DEFAULT_CALENDAR,
     START,
     Actor,
     AuditEntry,
@@ -73,6 +74,7 @@ __all__ = [
     "CANCELLATION_WORKFLOW",
     "CHANGE_WORKFLOW",
     "DEFAULT_AUTHORITY",
+    "DEFAULT_CALENDAR",
     "DISPUTE_WORKFLOW",
     "START",
     "Actor",

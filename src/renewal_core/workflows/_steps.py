@@ -17,6 +17,7 @@ from renewal_core.errors import InvalidField, TransitionRefused
 from renewal_core.materials import MaterialReview
 from renewal_core.reasons import Reason, Severity, _reason
 from renewal_core.workflows.engine import (
+    DEFAULT_CALENDAR,
     START,
     Actor,
     Case,
@@ -63,7 +64,7 @@ def _roles_argument(owner: str, name: str, value: object) -> frozenset[enum.Enum
 def _calendar_argument(owner: str, value: object) -> WorkingCalendar:
     """The calendar given to a workflow factory, or Shanghai's with Saturday and Sunday off."""
     if value is None:
-        return WorkingCalendar("Asia/Shanghai")
+        return DEFAULT_CALENDAR
     if not isinstance(value, WorkingCalendar):
         raise InvalidField(
             owner, "calendar", f"must be a WorkingCalendar or None, not {_type_name(value)}"

@@ -124,6 +124,7 @@ from renewal_core.reasons import Reason, Severity, _reason
 from renewal_core.risk import RiskAssessment, RiskLevel
 from renewal_core.windows import RenewalWindow, renewal_window
 from renewal_core.workflows.engine import (
+    DEFAULT_CALENDAR,
     START,
     Actor,
     Case,
@@ -149,7 +150,7 @@ __all__ = [
 
 _T = TypeVar("_T")
 _RULE: Final = "application"
-_SHANGHAI: Final = WorkingCalendar("Asia/Shanghai")
+_SHANGHAI: Final = DEFAULT_CALENDAR
 
 
 @enum.unique

@@ -96,6 +96,7 @@ from renewal_core.money import Money
 from renewal_core.reasons import Reason, Severity, _reason
 from renewal_core.risk import RiskLevel
 from renewal_core.workflows.engine import (
+    DEFAULT_CALENDAR,
     Case,
     Condition,
     Deadline,
@@ -119,7 +120,7 @@ __all__ = [
 ]
 
 _RULE: Final = "approval"
-_SHANGHAI: Final = WorkingCalendar("Asia/Shanghai")
+_SHANGHAI: Final = DEFAULT_CALENDAR
 _NAME: Final = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 _NAME_LENGTH: Final = 40
 _MAX_DAYS: Final = 3660

@@ -133,6 +133,7 @@ from renewal_core.money import Money
 from renewal_core.periods import local_day
 from renewal_core.reasons import Reason, Severity, _reason
 from renewal_core.workflows.engine import (
+    DEFAULT_CALENDAR,
     START,
     Actor,
     Case,
@@ -532,7 +533,7 @@ class _ClerkLimit:
     clerk_limit: Money = attrs.field(validator=_money(positive=True))
 
 
-_SHANGHAI: Final = WorkingCalendar("Asia/Shanghai")
+_SHANGHAI: Final = DEFAULT_CALENDAR
 _OPENERS: Final = frozenset({Role.CUSTOMER, Role.CLERK})
 _STAFF: Final = frozenset({Role.CLERK, Role.MANAGER})
 

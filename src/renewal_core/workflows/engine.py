@@ -98,6 +98,7 @@ from renewal_core.periods import _to_date, local_day, time_zone
 from renewal_core.reasons import Reason, Severity, _reason
 
 __all__ = [
+    "DEFAULT_CALENDAR",
     "START",
     "Actor",
     "AuditEntry",
@@ -532,6 +533,15 @@ class WorkingCalendar:
             if self.is_working_day(current):
                 left -= 1
         return current
+
+
+_make_calendar = _maker(WorkingCalendar, "tz", "weekend", "holidays", "working_days")
+
+DEFAULT_CALENDAR: Final = _make_calendar(
+    "Asia/Shanghai", frozenset({6, 7}), frozenset(), frozenset()
+)
+"""The workflows' default calendar: ``WorkingCalendar("Asia/Shanghai")``, Saturday and
+Sunday off, no holidays (built without reading the zone database at import)."""
 
 
 class AuditEntry(NamedTuple):
