@@ -540,8 +540,10 @@ _make_calendar = _maker(WorkingCalendar, "tz", "weekend", "holidays", "working_d
 DEFAULT_CALENDAR: Final = _make_calendar(
     "Asia/Shanghai", frozenset({6, 7}), frozenset(), frozenset()
 )
-"""The workflows' default calendar: ``WorkingCalendar("Asia/Shanghai")``, Saturday and
-Sunday off, no holidays (built without reading the zone database at import)."""
+"""The default calendar of the workflows, ``WorkingCalendar("Asia/Shanghai")``.
+
+Saturday and Sunday off, no holidays; built without reading the zone database at
+import."""
 
 
 class AuditEntry(NamedTuple):
