@@ -57,7 +57,9 @@ def test_a_period_of_datetimes_is_refused() -> None:
         Period(pendulum.datetime(2025, 1, 1), pendulum.date(2025, 1, 2))
 
 
-@pytest.mark.parametrize(("year", "month"), [(2025, 13), (2025, 0), ("2025", 1)])
+@pytest.mark.parametrize(
+    ("year", "month"), [(2025, 13), (2025, 0), ("2025", 1), (True, 1), (2025, True)]
+)
 def test_a_month_that_does_not_exist_is_refused(year: object, month: object) -> None:
     with pytest.raises(InvalidField, match=r"Period\.month: no month"):
         Period.month(year, month)  # type: ignore[arg-type]
@@ -112,15 +114,20 @@ def test_a_wider_confidence_gives_a_wider_interval() -> None:
     assert wide[0] < narrow[0] and narrow[1] < wide[1]
 
 
-@pytest.mark.parametrize("confidence", ["0", "1", "1.5", "nan", "ninety", 0.95, None])
+def test_a_float_confidence_is_taken_as_written() -> None:
+    assert rate("r", 45, 60).interval(0.95) == rate("r", 45, 60).interval("0.95")
+
+
+@pytest.mark.parametrize("confidence", ["0", "1", "1.5", "nan", "ninety", 1.5, float("nan"), None])
 def test_a_confidence_outside_0_and_1_is_refused(confidence: object) -> None:
     with pytest.raises(InvalidField, match=r"Indicator\.interval\(confidence\)"):
         rate("r", 1, 2).interval(confidence)  # type: ignore[arg-type]
 
 
 def test_the_nps_interval() -> None:
-    # 40 promoters, 20 detractors of 100: NPS 20; var = (0.6 - 0.04) / 100 = 0.0056,
-    # half = 1.959964 * 0.0748331 * 100 = 14.667 -> [5.333, 34.667].
+    # Adjusted Wald: p = 40.75 / 103 = 0.395631, d = 20.75 / 103 = 0.201456,
+    # centre 0.194175; var = (0.597087 - 0.037704) / 103 = 0.00543090,
+    # half = 1.959964 * 0.0736947 = 0.144439 -> [4.9736, 33.8614].
     nps = Indicator(
         "nps",
         Decimal("20.0000"),
@@ -130,10 +137,14 @@ def test_the_nps_interval() -> None:
         method=IntervalMethod.NPS,
         details={"promoters": 40, "detractors": 20},
     )
-    assert nps.interval() == (Decimal("5.3330"), Decimal("34.6670"))
+    assert nps.interval() == (Decimal("4.9736"), Decimal("33.8614"))
 
 
-def test_an_all_promoter_nps_interval_is_clipped_at_100() -> None:
+def test_an_all_promoter_nps_interval_is_not_a_point() -> None:
+    # 10 promoters of 10: p = 10.75 / 13 = 0.826923, d = 0.75 / 13 = 0.057692,
+    # centre 0.769231; var = (0.884615 - 0.591716) / 13 = 0.0225307,
+    # half = 1.959964 * 0.150102 = 0.294195 -> low 47.5036; high clipped, and the
+    # interval widened to hold the NPS of 100.
     nps = Indicator(
         "nps",
         Decimal("100.0000"),
@@ -143,7 +154,10 @@ def test_an_all_promoter_nps_interval_is_clipped_at_100() -> None:
         method=IntervalMethod.NPS,
         details={"promoters": 10, "detractors": 0},
     )
-    assert nps.interval() == (Decimal("100.0000"), Decimal("100.0000"))
+    interval = nps.interval()
+    assert interval is not None
+    assert abs(interval[0] - Decimal("47.5036")) <= Decimal("0.0002")
+    assert interval[1] == Decimal("100.0000")
 
 
 def test_a_ratio_of_amounts_has_no_interval() -> None:
@@ -168,6 +182,24 @@ def test_a_ratio_of_amounts_has_no_interval() -> None:
         ({"period": "2025-03"}, "Indicator.period: must be a Period or None, not str"),
         ({"filters": {1: "x"}}, "Indicator.filters: must be a mapping with str keys"),
         ({"details": ["x"]}, "Indicator.details: must be a mapping with str keys"),
+        ({"value": None}, "Indicator.value: must be None exactly when the denominator is 0"),
+        ({"denominator": 0}, "Indicator.value: must be None exactly when the denominator is 0"),
+        (
+            {"method": IntervalMethod.WILSON, "numerator": Decimal("1.5"), "denominator": 3},
+            "Indicator.method: IntervalMethod.WILSON needs whole counts",
+        ),
+        (
+            {"method": IntervalMethod.WILSON, "numerator": 3},
+            "Indicator.numerator: 3 is not a count from 0 to 2",
+        ),
+        (
+            {"method": IntervalMethod.NPS, "details": {"promoters": 1}},
+            "Indicator.details: an NPS needs 'promoters' and 'detractors' counts",
+        ),
+        (
+            {"method": IntervalMethod.NPS, "details": {"promoters": 2, "detractors": 0}},
+            "Indicator.details: an NPS needs",
+        ),
     ],
 )
 def test_indicator_fields_are_checked(changes: dict[str, object], message: str) -> None:

@@ -38,7 +38,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 from statistics import NormalDist
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import attrs
 import pendulum
@@ -78,7 +78,7 @@ class Unit(ShortReprEnum):
     COUNT = "count"
     """A count."""
     RATIO = "ratio"
-    """A plain ratio (such as a cost per renewal in money per renewal)."""
+    """A plain ratio of two figures that is not a percentage."""
 
 
 class IntervalMethod(ShortReprEnum):
@@ -122,6 +122,8 @@ class Period:
             InvalidField: not a valid year and month.
         """
         try:
+            if isinstance(year, bool) or isinstance(month, bool):
+                raise TypeError
             first = pendulum.date(year, month, 1)
         except (TypeError, ValueError):
             raise InvalidField("Period", "month", f"no month {year!r}-{month!r}") from None
@@ -202,21 +204,63 @@ class Indicator:
         factory=dict, kw_only=True, converter=_read_only, validator=_str_keys, repr=False
     )
 
+    def __attrs_post_init__(self) -> None:
+        empty = not self.denominator
+        if empty != (self.value is None):
+            _fail(
+                self,
+                "value",
+                "must be None exactly when the denominator is 0 (no data), not "
+                f"{self.value!r} with the denominator {self.denominator!r}",
+            )
+        if self.method is IntervalMethod.NONE:
+            return
+        numerator, denominator = self.numerator, self.denominator
+        if not isinstance(numerator, int) or not isinstance(denominator, int) or denominator < 0:
+            _fail(
+                self, "method", f"{self.method!r} needs whole counts for numerator and denominator"
+            )
+        if self.method is IntervalMethod.WILSON and not 0 <= numerator <= denominator:
+            _fail(self, "numerator", f"{numerator} is not a count from 0 to {denominator}")
+        if self.method is IntervalMethod.NPS:
+            promoters = self.details.get("promoters")
+            detractors = self.details.get("detractors")
+            if not (
+                _is_count(promoters)
+                and _is_count(detractors)
+                and promoters + detractors <= denominator  # type: ignore[operator]
+                and promoters - detractors == numerator  # type: ignore[operator]
+            ):
+                _fail(
+                    self,
+                    "details",
+                    "an NPS needs 'promoters' and 'detractors' counts whose difference is "
+                    "the numerator and whose sum is at most the denominator",
+                )
+
     @property
     def no_data(self) -> bool:
         """Whether there was nothing to compute from (``value`` is ``None``)."""
         return self.value is None
 
-    def interval(self, confidence: Decimal | str = "0.95") -> tuple[Decimal, Decimal] | None:
+    def interval(
+        self, confidence: Decimal | str | float = "0.95"
+    ) -> tuple[Decimal, Decimal] | None:
         """The confidence interval of ``value``, or ``None`` without one.
 
         ``None`` when there is no data, or when the method is
-        :attr:`IntervalMethod.NONE`. A rate's interval is Wilson's; an NPS's is
-        ``NPS +- z * 100 * sqrt((p + d - (p - d)**2) / n)``, clipped to -100..100.
+        :attr:`IntervalMethod.NONE`. A rate's interval is Wilson's. An NPS's is the
+        adjusted Wald interval: with ``P`` promoters and ``D`` detractors of ``n``,
+        ``p = (P + 0.75) / (n + 3)`` and ``d = (D + 0.75) / (n + 3)``, the interval is
+        ``100 * ((p - d) +- z * sqrt((p + d - (p - d)**2) / (n + 3)))``, clipped to
+        -100..100 and widened, where needed, to contain the NPS itself; unlike the
+        plain normal approximation it does not collapse to a point when every answer
+        is a promoter (or every answer a detractor).
 
         Args:
-            confidence: the confidence level, strictly between 0 and 1 (a
-                ``Decimal`` or a decimal string; 0.95 by default).
+            confidence: the confidence level, strictly between 0 and 1: a
+                ``Decimal``, a decimal string or a float (a statistic, not an
+                amount); 0.95 by default.
 
         Raises:
             InvalidField: ``confidence`` is not strictly between 0 and 1.
@@ -229,17 +273,30 @@ class Indicator:
         if self.method is IntervalMethod.WILSON:
             low, high = _wilson(int(self.numerator), n, z)
             return _percent(low), _percent(high)
-        promoters = int(self.details["promoters"])  # type: ignore[call-overload]
-        detractors = int(self.details["detractors"])  # type: ignore[call-overload]
-        p, d = promoters / n, detractors / n
-        score = p - d
-        half = z * math.sqrt(max(p + d - score * score, 0.0) / n)
-        return _score(max(score - half, -1.0)), _score(min(score + half, 1.0))
+        promoters, detractors = _nps_counts(self)
+        size = n + 3
+        p, d = (promoters + 0.75) / size, (detractors + 0.75) / size
+        centre = p - d
+        half = z * math.sqrt(max(p + d - centre * centre, 0.0) / size)
+        score = (promoters - detractors) / n
+        low = min(max(centre - half, -1.0), score)
+        high = max(min(centre + half, 1.0), score)
+        return _score(low), _score(high)
+
+
+def _nps_counts(indicator: Indicator) -> tuple[int, int]:
+    promoters, detractors = indicator.details["promoters"], indicator.details["detractors"]
+    return cast("int", promoters), cast("int", detractors)
 
 
 def _confidence(value: object) -> float:
     try:
-        level = Decimal(value) if isinstance(value, str | Decimal) else None
+        if isinstance(value, float):
+            level: Decimal | None = Decimal(repr(value))
+        elif isinstance(value, str | Decimal):
+            level = Decimal(value)
+        else:
+            level = None
     except ArithmeticError:
         level = None
     if level is None or not level.is_finite() or not Decimal(0) < level < Decimal(1):
@@ -249,6 +306,10 @@ def _confidence(value: object) -> float:
             f"must be between 0 and 1, such as '0.95', not {value!r}",
         )
     return float(level)
+
+
+def _is_count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def _wilson(successes: int, n: int, z: float) -> tuple[float, float]:
