@@ -2511,3 +2511,82 @@ def test_property_breakdown_names_tables_and_versions_in_plan_order(
     assert result.versions == ((base_name, base_version), *tables)
     for line in rest[len(tables) :]:
         assert (line.table, line.version) == (None, None)
+
+
+# --------------------------------------------------------------------------- review fixes
+
+
+def test_a_short_term_change_is_measured_like_for_like() -> None:
+    # 100,000 * 1.2% = 1200.00 a year; 2025-04-01..2025-09-30 is 183 of 365 days:
+    # 1200 * 183/365 = 601.643... -> 601.64. The 1200.00 expiring annual premium for
+    # as long: 601.64 too, so no change at unchanged rates.
+    term = short(D(2025, 4, 1), D(2025, 9, 30))
+    result = quote(
+        insured("100000", expiring=cny("1200.00")), flat_rate_plan(), term=term, as_of=AS_OF
+    )
+    assert result.premium == cny("601.64")
+    assert (result.change, result.change_percent) == (cny("0.00"), Decimal("0.00"))
+    # Expiring 1000.00 a year: 1000 * 183/365 = 501.369... -> 501.37; change 100.27,
+    # 100.27 / 501.37 = 19.9992...% -> 20.00.
+    cheaper = quote(
+        insured("100000", expiring=cny("1000.00")), flat_rate_plan(), term=term, as_of=AS_OF
+    )
+    assert (cheaper.change, cheaper.change_percent) == (cny("100.27"), Decimal("20.00"))
+
+
+def test_a_policy_on_a_short_term_needs_its_annual_premium_given() -> None:
+    half_year = PolicyTerm.months(D(2025, 3, 1), 6, ZONE)
+    policy = make_policy(term=half_year, inception=D(2025, 3, 1), premium=cny("600.00"))
+    with pytest.raises(
+        InvalidField, match=r"RatedRisk\.expiring_premium: the policy's term has 184 days"
+    ):
+        RatedRisk.of(policy)
+    risk = RatedRisk.of(policy, expiring_premium=cny("1200.00"))
+    assert risk.expiring_premium == cny("1200.00")
+
+
+def test_verifying_for_another_term_uses_that_terms_tables() -> None:
+    rates = RateTable(
+        "rate",
+        [
+            TableVersion("2025", D(2025, 1, 1), {(): Decimal("0.01")}),
+            TableVersion("2026", D(2026, 1, 1), {(): Decimal("0.02")}),
+        ],
+    )
+    plan = RatingPlan("p", "CNY", SumInsuredRate(rates))
+    risk = insured("100000")
+    offer = quote(risk, plan, term=PolicyTerm.annual(D(2025, 12, 15), ZONE), as_of=D(2025, 12, 1))
+    assert offer.total == cny("1000.00")
+    moved = PolicyTerm.annual(D(2026, 1, 15), ZONE)
+    check = verify_quote(offer, risk, plan, on=D(2025, 12, 5), term=moved)
+    assert check.recomputed is not None
+    assert check.recomputed.total == cny("2000.00")
+    assert check.recomputed.versions == (("rate", "2026"),)
+    assert [reason.code for reason in check.reasons] == [
+        "quote.inputs_changed",
+        "quote.tables_changed",
+        "quote.premium_changed",
+    ]
+    # A stated rates_on stays: the tables of that day are used again.
+    stated = quote(
+        risk,
+        plan,
+        term=PolicyTerm.annual(D(2025, 12, 15), ZONE),
+        as_of=D(2025, 12, 1),
+        rates_on=D(2025, 12, 1),
+    )
+    again = verify_quote(stated, risk, plan, on=D(2025, 12, 5), term=moved)
+    assert again.recomputed is not None and again.recomputed.total == cny("1000.00")
+
+
+def test_the_digest_tells_a_renewal_year_from_the_same_days_without_a_cadence() -> None:
+    # 2024-02-29 renews on 2025-02-28: a 365-day renewal year, a whole year; the same
+    # days without a cadence are 365 of the 366 days to 1 March 2025.
+    year = PolicyTerm.annual(D(2024, 2, 29), ZONE)
+    bare = PolicyTerm(year.start, year.end, ZONE)
+    risk = insured("100000")
+    a = quote(risk, flat_rate_plan(), term=year, as_of=AS_OF)
+    b = quote(risk, flat_rate_plan(), term=bare, as_of=AS_OF)
+    assert a.total != b.total
+    assert a.inputs_digest != b.inputs_digest
+    assert a.digest != b.digest

@@ -840,12 +840,11 @@ def test_a_payment_that_cannot_be_the_first_is_refused(
     assert fragment in str(error)
 
 
-def test_a_payment_needs_the_quote_recorded() -> None:
-    # A later payload may replace what an earlier step recorded under the same key.
-    signed = walk([*HAPPY[:6], ("sign", CUSTOMER, {"quote": "replaced"})])
-    error = refusal(signed, "pay_first_installment", FINANCE, payload={"payment": cny("1")})
-    assert codes(error) == ["application.data_missing"]
-    assert "records no Quote under 'quote'" in str(error)
+def test_a_later_step_cannot_replace_the_quote_recorded() -> None:
+    # Only the step that records a key (here ``quote``) may record it again.
+    confirmed = walk(HAPPY[:6])
+    error = refusal(confirmed, "sign", CUSTOMER, payload={"quote": "replaced"})
+    assert codes(error) == ["payload.replaces_record"]
 
 
 @pytest.mark.parametrize("state", OPEN)

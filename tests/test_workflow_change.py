@@ -480,8 +480,9 @@ def test_validation_cannot_replace_the_request() -> None:
     refused = _refusal(
         _opened(), "validate", CLERK, payload={"review": PASSED, "request": CONTACT}
     )
-    assert _codes(refused) == ["change.record_replaced"]
-    reason = refused.reasons[0]
+    # The engine refuses replacing a recorded key too; the workflow names the step.
+    assert "change.record_replaced" in _codes(refused)
+    reason = next(r for r in refused.reasons if getattr(r, "code", "") == "change.record_replaced")
     assert isinstance(reason, Reason)
     assert reason.details == {"key": "request", "recorded_by": "start", "event": "validate"}
     assert (
@@ -764,8 +765,9 @@ def test_no_step_replaces_another_steps_record(
 ) -> None:
     key, recorded_by = recorded
     refused = _refusal(build(), event, actor, payload=payload, reason="r")
-    assert _codes(refused) == ["change.record_replaced"]
-    reason = refused.reasons[0]
+    # The engine refuses replacing a recorded key too; the workflow names the step.
+    assert "change.record_replaced" in _codes(refused)
+    reason = next(r for r in refused.reasons if getattr(r, "code", "") == "change.record_replaced")
     assert isinstance(reason, Reason)
     assert reason.details == {"key": key, "recorded_by": recorded_by, "event": event}
     assert reason.severity is Severity.BLOCK

@@ -883,8 +883,8 @@ def test_fire_moves_the_case_and_records_the_step() -> None:
         Role.CLERK,
         at,
         "ready",
-        # 10.00 is written as the ratio 10/1: ["map", [['"amount"', ["d", "10/1"]]]]
-        _sha('["map",[["\\"amount\\"",["d","10/1"]]]]'),
+        # 10.00 is written without trailing zeros: ["map", [['"amount"', ["d", "1E+1"]]]]
+        _sha('["map",[["\\"amount\\"",["d","1E+1"]]]]'),
     )
     assert sent.history == (case.history[0], entry)
     assert events == (WorkflowEvent("memo", entry, CLERK, {"amount": Decimal("10.00")}),)

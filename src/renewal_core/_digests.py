@@ -2,32 +2,43 @@
 
 A digest is the SHA-256 (hex) of a canonical JSON form that tells types apart: the
 string ``"1"``, the int ``1``, the bool ``True`` and the Decimal ``1`` all differ.
-Equal values of one type have one form: a Decimal is written as its exact ratio of
-integers, so ``Decimal("1.0")`` and ``Decimal("1")`` agree, and so do money amounts
-with more or fewer trailing zeros. Dates and instants are written
-in ISO 8601 (an instant with its offset), enum members by class and name, money by
-amount and currency, mappings with sorted keys, and attrs instances field by field.
+Equal values of one type have one form: a Decimal is written without its trailing
+zeros, so ``Decimal("1.0")`` and ``Decimal("1")`` agree, and so do money amounts
+with more or fewer trailing zeros; a Fraction is written in lowest terms. Dates and
+instants are written in ISO 8601 (an instant with its offset), enum members by class
+and name, money by amount and currency, mappings with sorted keys, and attrs
+instances field by field.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import enum
 import hashlib
 import json
 import zoneinfo
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from fractions import Fraction
+from typing import Any, Final
 
 import attrs
 
 from renewal_core.money import Money
 
+# Unlimited precision: normalising a Decimal never rounds it, whatever the thread's
+# context.
+_EXACT: Final = decimal.Context(
+    prec=decimal.MAX_PREC, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN
+)
+
 
 def _ratio(number: Decimal) -> str:
-    numerator, denominator = number.as_integer_ratio()
-    return f"{numerator}/{denominator}"
+    """A Decimal's value without its trailing zeros (``1.0`` and ``1`` agree; zero is 0)."""
+    if not number:
+        return "0"
+    return str(number.normalize(_EXACT))
 
 
 def _canonical(value: object) -> object:  # noqa: PLR0911, PLR0912 - one return per type
@@ -40,6 +51,8 @@ def _canonical(value: object) -> object:  # noqa: PLR0911, PLR0912 - one return 
         return ["b", value]
     if isinstance(value, int):
         return ["i", str(value)]
+    if isinstance(value, Fraction):
+        return ["q", f"{value.numerator}/{value.denominator}"]
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise ValueError(f"no canonical form for the Decimal {value}; give a finite number")

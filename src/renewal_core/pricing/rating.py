@@ -1022,20 +1022,45 @@ sum_insured=Money('100000', 'CNY'), expiring_premium=None)
             )
 
     @classmethod
-    def of(cls, policy: Policy, **attributes: RateKeyPart) -> RatedRisk:
+    def of(
+        cls,
+        policy: Policy,
+        *,
+        expiring_premium: Money | None = None,
+        **attributes: RateKeyPart,
+    ) -> RatedRisk:
         """Describe ``policy`` for rating its renewal.
 
         The attributes are the policy's ``line_of_business``, ``product_code`` and
         ``renewal_count``, then ``attributes`` (which may replace them); the sum
         insured is the total of the coverages' sums insured (``None`` without
-        coverages); the expiring premium is the policy's premium.
+        coverages). The expiring premium is the annual premium of the expiring term:
+        the policy's premium when its term is a whole year (a 12-month renewal
+        cadence, or as many days as the year from its start); for a shorter or
+        longer term give the annual premium as ``expiring_premium=``, since the cap
+        and the reported change compare annual premiums.
 
         Raises:
             ArgumentTypeError: ``policy`` is not a :class:`~renewal_core.model.Policy`.
-            InvalidField: an attribute is not a valid rating value.
+            InvalidField: an attribute is not a valid rating value, or the policy's
+                term is not a year and no ``expiring_premium`` is given.
         """
         if not isinstance(policy, Policy):
             _wrong_type(policy, "RatedRisk.of(policy)", "a Policy")
+        if expiring_premium is None:
+            term = policy.term
+            cadence = term.cadence
+            if not (cadence is not None and cadence.months == _MONTHS_IN_YEAR) and (
+                term.days != _year_days(term.start)
+            ):
+                raise InvalidField(
+                    "RatedRisk",
+                    "expiring_premium",
+                    f"the policy's term has {term.days} days, not a year, so its premium is "
+                    "no annual premium; give the expiring term's annual premium as "
+                    "RatedRisk.of(policy, expiring_premium=...)",
+                )
+            expiring_premium = policy.premium
         values: dict[str, RateKeyPart] = {
             "line_of_business": policy.line_of_business,
             "product_code": policy.product_code,
@@ -1048,7 +1073,7 @@ sum_insured=Money('100000', 'CNY'), expiring_premium=None)
             if coverages
             else None
         )
-        return cls(values, sum_insured=insured, expiring_premium=policy.premium)
+        return cls(values, sum_insured=insured, expiring_premium=expiring_premium)
 
 
 # --------------------------------------------------------------------------- quote
@@ -1131,8 +1156,10 @@ class Quote:
         taxes: the taxes, added up.
         total: premium + fees + taxes.
         expiring_premium: the risk's expiring premium, or ``None``.
-        change: ``premium - expiring_premium``, or ``None``.
-        change_percent: the change in percent of the expiring premium, rounded half
+        change: ``premium`` minus the expiring premium, like for like: for a short
+            term, the expiring (annual) premium times the same short-term share,
+            rounded as the premium is; ``None`` without an expiring premium.
+        change_percent: the change in percent of that expiring premium, rounded half
             up (away from zero) to 2 places; ``None`` without an expiring premium
             above zero.
 
@@ -1155,6 +1182,7 @@ class Quote:
     change_percent: Decimal | None
     _steps: tuple[_Step, ...] = attrs.field(repr=False)
     _used: tuple[TableVersion, ...] = attrs.field(repr=False)
+    _rates_given: bool = attrs.field(repr=False)
 
     @property
     def breakdown(self) -> tuple[QuoteLine, ...]:
@@ -1250,6 +1278,7 @@ _make_quote = _maker(
     "change_percent",
     "_steps",
     "_used",
+    "_rates_given",
 )
 
 
@@ -1276,6 +1305,9 @@ def _inputs_digest(risk: RatedRisk, term: PolicyTerm, rates_on: dt.date) -> str:
             term.start,
             term.end,
             term.tz.name,
+            None
+            if term.cadence is None
+            else [term.cadence.anchor, term.cadence.months, term.cadence.rule],
             rates_on,
         ]
     )
@@ -1301,8 +1333,20 @@ def _key_of(
 
 def _compute(  # noqa: PLR0912, PLR0915 - one pass over the steps, kept inline for speed
     risk: RatedRisk, plan: RatingPlan, term: PolicyTerm, rates_on: pendulum.Date
-) -> tuple[list[_Step], Decimal, Decimal, Decimal, Decimal, tuple[TableVersion, ...]]:
-    """Run the plan's steps; return the steps, premium, fees, taxes, total and versions."""
+) -> tuple[
+    list[_Step],
+    Decimal,
+    Decimal,
+    Decimal,
+    Decimal,
+    tuple[TableVersion, ...],
+    tuple[int, int] | None,
+]:
+    """Run the plan's steps.
+
+    Returns the steps, premium, fees, taxes, total, versions, and the short-term share
+    (``None`` for a whole year).
+    """
     currency = plan.currency
     insured = risk.sum_insured
     expiring = risk.expiring_premium
@@ -1427,6 +1471,7 @@ def _compute(  # noqa: PLR0912, PLR0915 - one pass over the steps, kept inline f
         )
 
     # 4. short term, or 5. rounding
+    share: tuple[int, int] | None = None
     cadence = term.cadence
     if cadence is not None and cadence.months == _MONTHS_IN_YEAR:
         days = year_days = 0  # a term of a renewal year is a whole year
@@ -1439,7 +1484,7 @@ def _compute(  # noqa: PLR0912, PLR0915 - one pass over the steps, kept inline f
             amount = amount.quantize(unit, mode, _QUANTIZE)
             steps.append((_ROUNDING, "rounding", None, None, (), None, amount, None, mode))
     elif days < year_days:
-        amount = _short_term(amount, plan, term, days, year_days, unit, steps)
+        amount, share = _short_term(amount, plan, term, days, year_days, unit, steps)
     else:
         raise InvalidTerm(
             f"a rating plan prices a term of at most a year from its start ({year_days} "
@@ -1479,7 +1524,7 @@ def _compute(  # noqa: PLR0912, PLR0915 - one pass over the steps, kept inline f
         taxes = _add(taxes, value)
         amount = _add(amount, value)
         steps.append(_charge_step(_TAX, charge, with_fees, value, amount, currency, mode))
-    return steps, premium, fees, taxes, amount, tuple(used)
+    return steps, premium, fees, taxes, amount, tuple(used), share
 
 
 _BASE: Final = QuoteStep.BASE
@@ -1522,8 +1567,8 @@ def _short_term(  # noqa: PLR0917 - a private step of _compute
     year_days: int,
     unit: Decimal,
     steps: list[_Step],
-) -> Decimal:
-    """Step 4: the share of the annual amount for a short term, rounded."""
+) -> tuple[Decimal, tuple[int, int]]:
+    """Step 4: the share of the annual amount for a short term, rounded; and the share."""
     table = plan.short_term
     inputs: tuple[tuple[str, object], ...]
     if table is None:
@@ -1556,7 +1601,7 @@ def _short_term(  # noqa: PLR0917 - a private step of _compute
             plan.rounding,
         )
     )
-    return amount
+    return amount, (multiplier, divisor)
 
 
 def _charge(charge: Charge, on: Decimal, unit: Decimal, mode: str) -> Decimal:
@@ -1691,7 +1736,10 @@ def quote(
     minimum None 189.04 CNY None
     tax 0.06 200.38 CNY 11.34 CNY
     >>> result.premium, result.total, result.change, result.change_percent
-    (Money('189.04', 'CNY'), Money('200.38', 'CNY'), Money('-510.96', 'CNY'), Decimal('-72.99'))
+    (Money('189.04', 'CNY'), Money('200.38', 'CNY'), Money('12.60', 'CNY'), Decimal('7.14'))
+
+    The change is like for like: the 700.00 annual expiring premium for 92 days is
+    700.00 * 92/365 = 176.44, so the change is 12.60, 7.14%.
     >>> result.valid_until
     Date(2024, 3, 20)
     """
@@ -1700,7 +1748,7 @@ def quote(
     _check_term(term, "quote")
     day = _to_date(as_of, "quote(as_of)")
     rates_day = term.start if rates_on is None else _to_date(rates_on, "quote(rates_on)")
-    return _quote(risk, plan, term, day, rates_day)
+    return _quote(risk, plan, term, day, rates_day, given=rates_on is not None)
 
 
 def _quote(
@@ -1709,14 +1757,27 @@ def _quote(
     term: PolicyTerm,
     day: pendulum.Date,
     rates_day: pendulum.Date,
+    *,
+    given: bool,
 ) -> Quote:
-    steps, premium, fees, taxes, total, used = _compute(risk, plan, term, rates_day)
+    steps, premium, fees, taxes, total, used, share = _compute(risk, plan, term, rates_day)
     currency = plan.currency
     expiring = risk.expiring_premium
     change: Money | None = None
     percent: Decimal | None = None
     if expiring is not None:
-        difference, percent = _change(premium, expiring.amount, _decimals(currency))
+        decimals = _decimals(currency)
+        basis = expiring.amount
+        if share is not None:  # like for like: the expiring premium for as long a term
+            numerator, denominator = basis.as_integer_ratio()
+            multiplier, divisor = share
+            basis = _from_units(
+                _round_ratio(
+                    numerator * 10**decimals * multiplier, denominator * divisor, plan.rounding
+                ),
+                decimals,
+            )
+        difference, percent = _change(premium, basis, decimals)
         change = _make(difference if difference else difference.copy_abs(), currency)
     return _make_quote(
         plan,
@@ -1734,6 +1795,7 @@ def _quote(
         percent,
         tuple(steps),
         used,
+        given,
     )
 
 
@@ -1848,7 +1910,11 @@ def verify_quote(
             )
         )
     try:
-        recomputed: Quote | None = _quote(risk, plan, checked_term, day, quote.rates_on)
+        # Tables of the stated day, or else of the (possibly new) term's start.
+        rates_day = quote.rates_on if quote._rates_given else checked_term.start
+        recomputed: Quote | None = _quote(
+            risk, plan, checked_term, day, rates_day, given=quote._rates_given
+        )
     except (RateLookupError, InvalidField, InvalidTerm, CurrencyMismatch) as error:
         recomputed = None
         reasons.append(

@@ -63,8 +63,10 @@ from renewal_core.errors import (
 )
 from renewal_core.money import (
     _MINOR_OF,
+    _QUANTIZE,
     ROUNDING_MODES,
     Money,
+    _add,
     _from_units,
     _make,
     minor_units,
@@ -130,7 +132,8 @@ def _round_ratio(numerator: int, denominator: int, rounding: str) -> int:
     if rounding is ROUND_HALF_UP and quotient >= 0:  # the usual case, in integers
         return quotient + 1 if twice >= denominator else quotient
     part = _BELOW_HALF if twice < denominator else _HALF if twice == denominator else _ABOVE_HALF
-    return int((Decimal(quotient) + part).quantize(_ONE, rounding))
+    # In the exact contexts of money, so the thread's decimal context plays no part.
+    return int(_add(Decimal(quotient), part).quantize(_ONE, rounding, _QUANTIZE))
 
 
 def _check_rounding(rounding: object) -> str:

@@ -268,7 +268,7 @@ a new email, not a TERM change; say what a TERM change changes in its descriptio
 
     kind: ChangeKind = attrs.field(validator=_member_of(ChangeKind))
     effective_on: pendulum.Date = attrs.field(converter=_as_day, validator=_day)
-    description: str = attrs.field(validator=_text(), repr=False)
+    description: str = attrs.field(validator=_text(personal=True), repr=False)
     phone: str | None = attrs.field(
         default=None,
         kw_only=True,

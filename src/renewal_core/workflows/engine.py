@@ -188,7 +188,7 @@ class Firing:
     actor: Actor
     at: pendulum.DateTime
     reason: str | None
-    payload: Mapping[str, object]
+    payload: Mapping[str, object] = attrs.field(repr=False)  # may hold personal data
 
 
 _make_firing = _maker(Firing, "event", "actor", "at", "reason", "payload")
@@ -615,7 +615,7 @@ class WorkflowEvent(NamedTuple):
 _new_tuple = tuple.__new__
 
 
-@attrs.frozen(init=False)
+@attrs.frozen(init=False, hash=False)
 class Case:
     """A case of a workflow: its state, its data and its history (from :meth:`Workflow.start`).
 
@@ -720,7 +720,22 @@ def _payload(value: object, parameter: str) -> Mapping[str, object]:
     for key in value:
         if not isinstance(key, str):
             raise ArgumentTypeError(_type_name(key), f"{parameter} keys", "a str")
-    return MappingProxyType(dict(value))
+    return MappingProxyType({key: _frozen(item) for key, item in value.items()})
+
+
+def _frozen(value: object) -> object:
+    """``value`` with its lists, sets and mappings made immutable, recursively.
+
+    A payload is recorded as it is when fired: a list changed later by the caller
+    must not change the case (nor break its replay).
+    """
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(item) for item in value)
+    if isinstance(value, set | frozenset):
+        return frozenset(_frozen(item) for item in value)
+    if isinstance(value, Mapping) and not isinstance(value, MappingProxyType):
+        return MappingProxyType({key: _frozen(item) for key, item in value.items()})
+    return value
 
 
 def _payload_digest(payload: Mapping[str, object]) -> str:
@@ -937,14 +952,16 @@ class Workflow:
         for key, kind in transition.needs.items():
             if key not in given:
                 raise InvalidField("Workflow", "fire(payload)", f"event {event!r} needs {key!r}")
-            if not isinstance(given[key], kind):
+            kinds = kind if isinstance(kind, tuple) else (kind,)
+            value = given[key]
+            if not isinstance(value, kind) or (isinstance(value, bool) and bool not in kinds):
                 raise InvalidField(
                     "Workflow",
                     "fire(payload)",
                     f"{key!r} of event {event!r} must be a {_kind_names(kind)}, not "
                     f"{_type_name(given[key])}",
                 )
-        refusals: list[Reason] = []
+        refusals = _replaced(case.data, given, transition) if given else []
         roles = transition.roles
         if roles and actor.role not in roles:
             needed = " or ".join(sorted(str(role.value) for role in roles))
@@ -1283,6 +1300,29 @@ def _deadlines_of(workflow: Workflow, members: list[enum.Enum]) -> dict[enum.Enu
             workflow.name, "has deadlines but no calendar; give calendar=WorkingCalendar(tz)"
         )
     return deadlines
+
+
+def _replaced(
+    recorded: Mapping[str, object], given: Mapping[str, object], transition: Transition
+) -> list[Reason]:
+    """Refusals for payload keys that replace data an earlier step recorded.
+
+    Only a transition that declares a key in its ``needs`` may record it again (a
+    new quote after a re-quote, a request resubmitted).
+    """
+    return [
+        _reason(
+            "payload.replaces_record",
+            Severity.BLOCK,
+            "records",
+            f"{key!r} is already recorded on the case and event {transition.event!r} does "
+            "not record it (it is not in the event's needs); carry other data under "
+            "another key",
+            {"key": key, "event": transition.event},
+        )
+        for key in given
+        if key in recorded and key not in transition.needs
+    ]
 
 
 def _kind_names(kind: type | tuple[type, ...]) -> str:
