@@ -1434,7 +1434,10 @@ def test_replay_refuses_what_is_not_an_event() -> None:
     _, events = _history()
     with pytest.raises(ArgumentTypeError) as error:
         FLOW.replay([tuple(events[0])])  # type: ignore[list-item]
-    assert str(error.value) == "Workflow.replay(events[0]) takes a WorkflowEvent, not tuple"
+    assert (
+        str(error.value)
+        == "Workflow.replay(events[0]) takes a WorkflowEvent holding its AuditEntry, not tuple"
+    )
 
 
 def test_replay_checks_each_step_again() -> None:

@@ -7,8 +7,8 @@ import enum
 import pendulum
 import pytest
 
-from renewal_core.errors import InvalidField, TransitionRefused
-from renewal_core.workflows.engine import Actor, Firing, Role, Transition, Workflow
+from renewal_core.errors import ArgumentTypeError, InvalidField, TransitionRefused
+from renewal_core.workflows.engine import Actor, Firing, Role, Transition, Workflow, WorkflowEvent
 
 
 class _S(enum.Enum):
@@ -102,3 +102,18 @@ def test_a_case_is_not_hashable() -> None:
     case, _ = _FLOW.start("C-1", actor=_CLERK, at=_AT)
     with pytest.raises(TypeError, match="unhashable type: 'Case'"):
         hash(case)
+
+
+def test_replay_refuses_what_is_not_a_list_of_events() -> None:
+    with pytest.raises(ArgumentTypeError, match=r"Workflow\.replay\(events\) takes an iterable"):
+        _FLOW.replay(None)  # type: ignore[arg-type]
+    junk = WorkflowEvent("records", "junk", _CLERK, {})  # type: ignore[arg-type]
+    with pytest.raises(ArgumentTypeError, match=r"replay\(events\[0\]\) takes a WorkflowEvent"):
+        _FLOW.replay([junk])
+
+
+def test_an_event_shows_its_entry_but_not_its_payload() -> None:
+    _, events = _FLOW.start("C-1", actor=_CLERK, at=_AT, data={"phone": "13812345678"})
+    shown = repr(events[0])
+    assert shown.startswith("WorkflowEvent(workflow='records', entry=AuditEntry(case_id='C-1'")
+    assert "13812345678" not in shown

@@ -1029,10 +1029,18 @@ class Workflow:
                 order, or a step no longer leads where it led.
             ArgumentTypeError: an item is not a :class:`WorkflowEvent`.
         """
+        given: object = events
+        if not isinstance(given, Iterable) or isinstance(given, str | bytes | Mapping):
+            _wrong_type(given, "Workflow.replay(events)", "an iterable of WorkflowEvent")
         case: Case | None = None
-        for index, item in enumerate(events):
-            if not isinstance(item, WorkflowEvent):
-                _wrong_type(item, f"Workflow.replay(events[{index}])", "a WorkflowEvent")
+        for index, item in enumerate(given):
+            entry: object = getattr(item, "entry", None)
+            if not isinstance(item, WorkflowEvent) or not isinstance(entry, AuditEntry):
+                _wrong_type(
+                    item,
+                    f"Workflow.replay(events[{index}])",
+                    "a WorkflowEvent holding its AuditEntry",
+                )
             if item.workflow != self.name or item.sequence != index:
                 raise InvalidField(
                     "Workflow",
