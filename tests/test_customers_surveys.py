@@ -668,6 +668,44 @@ def test_representativeness_limits_are_checked(keyword: str, value: object, frag
         check_representativeness({"a": 1}, {"a": 1}, **limits)
 
 
+@pytest.mark.parametrize("keyword", ["tolerance", "significance"])
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("NaN", "NaN"),
+        (Decimal("NaN"), "NaN"),
+        ("sNaN", "sNaN"),
+        (Decimal("sNaN"), "sNaN"),
+        ("-nan", "-NaN"),
+        ("-Infinity", "-Infinity"),
+    ],
+)
+def test_representativeness_limits_that_are_not_numbers_are_refused(
+    keyword: str, value: object, shown: str
+) -> None:
+    # A NaN does not compare (a signalling NaN raises as it is compared): it is refused
+    # before any comparison, with the field named.
+    limits: dict[str, Any] = {keyword: value}
+    bound = "at most 100" if keyword == "tolerance" else "below 1"
+    with invalid(
+        "check_representativeness", keyword, f"must be above 0 and {bound}, not {shown}$"
+    ):
+        check_representativeness({"a": 1}, {"a": 1}, **limits)
+
+
+@given(
+    st.sampled_from(["tolerance", "significance"]),
+    st.decimals(allow_nan=True, allow_infinity=True).filter(lambda value: not value.is_finite()),
+    st.booleans(),
+)
+def test_every_limit_that_is_not_finite_is_refused(
+    keyword: str, value: Decimal, as_text: bool
+) -> None:
+    limits: dict[str, Any] = {keyword: str(value) if as_text else value}
+    with invalid("check_representativeness", keyword, "must be above 0"):
+        check_representativeness({"a": 1}, {"a": 1}, **limits)
+
+
 @pytest.mark.parametrize("value", [0.05, True, "five", None])
 def test_representativeness_limits_have_a_type(value: object) -> None:
     with pytest.raises(ArgumentTypeError, match=r"check_representativeness\(significance\)"):

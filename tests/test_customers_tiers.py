@@ -276,6 +276,14 @@ def test_thresholds_turn_scores_into_tiers() -> None:
         thresholds.tier_of(loose(True))
 
 
+@pytest.mark.parametrize("score", ["NaN", "sNaN", "Infinity", "-Infinity"])
+def test_a_score_that_is_not_a_finite_number_has_no_tier(score: str) -> None:
+    # A NaN does not compare with the thresholds (a signalling NaN raises as it is
+    # compared): refused with the method named.
+    with invalid("TierThresholds", r"tier_of\(score\)", f"must be a finite number, not {score}$"):
+        TierThresholds().tier_of(Decimal(score))
+
+
 @pytest.mark.parametrize(
     ("changes", "field", "fragment"),
     [

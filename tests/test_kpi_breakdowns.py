@@ -249,12 +249,93 @@ def test_breakdown_refuses_an_unknown_dimension() -> None:
         breakdown(renewal_rate, book(), by=loose(1))
 
 
-def test_breakdown_says_when_records_lack_the_dimension() -> None:
-    sent = [ReminderRecord(Channel.SMS, dt.date(2025, 3, 1), cny("1.00"))]
-    with invalid("breakdown", "by", "cannot be read from a ReminderRecord"):
-        breakdown(contact_rate, sent, by=EXPIRY_MONTH)
-    with invalid("pivot", "by", "cannot be read from a ReminderRecord"):
-        pivot(contact_rate, sent, rows="channel", columns="expiry_month")
+NO_DUE_DAY = (
+    "a ReminderRecord has no due day \\(due_on\\) to take the expiry month from, so the "
+    "'expiry_month' dimension cannot be read from it; use one of channel, line, region, "
+    "segment, product, or a Dimension of your own$"
+)
+
+
+def sent() -> list[ReminderRecord]:
+    return [ReminderRecord(Channel.SMS, dt.date(2025, 3, 1), cny("1.00"))]
+
+
+@pytest.mark.parametrize("by", ["expiry_month", EXPIRY_MONTH])
+def test_breakdown_refuses_a_built_in_dimension_the_records_lack(by: str | Dimension) -> None:
+    with invalid("breakdown", "by", NO_DUE_DAY):
+        breakdown(contact_rate, sent(), by=by)
+    # Refused before any record is read: an empty input is refused alike.
+    with invalid("breakdown", "by", NO_DUE_DAY):
+        breakdown(contact_rate, [], by=by)
+
+
+def test_pivot_names_the_side_whose_dimension_the_records_lack() -> None:
+    with invalid("pivot", "columns", NO_DUE_DAY):
+        pivot(contact_rate, sent(), rows="channel", columns="expiry_month")
+    with invalid("pivot", "rows", NO_DUE_DAY):
+        pivot(contact_rate, sent(), rows=EXPIRY_MONTH, columns="channel")
+
+
+def test_cohorts_refuse_an_indicator_of_records_without_a_due_day() -> None:
+    with invalid("cohorts", "indicator", "a ReminderRecord has no due day"):
+        cohorts(contact_rate, sent())
+    responses = [ScoreRecord(9, dt.date(2025, 3, 1))]
+    with invalid("cohorts", "indicator", "a ScoreRecord has no due day"):
+        cohorts(nps, responses)
+
+
+def test_a_filter_on_a_dimension_the_records_lack_is_refused_everywhere() -> None:
+    month = {"expiry_month": MARCH}
+    fragment = "a ReminderRecord has no due day .* filter by one of channel, line"
+    with invalid("breakdown", r"filters\['expiry_month'\]", fragment):
+        breakdown(contact_rate, sent(), by="channel", filters=month)
+    with invalid("pivot", r"filters\['expiry_month'\]", fragment):
+        pivot(contact_rate, sent(), rows="channel", columns="line", filters=month)
+    with invalid("over_periods", r"filters\['expiry_month'\]", fragment):
+        over_periods(contact_rate, sent(), [MARCH], filters=month)
+    one_day = Period(MARCH.start, MARCH.start)
+    with invalid("cohorts", r"filters\['expiry_month'\]", "2025-03-01..2025-03-01 is not a"):
+        cohorts(renewal_rate, book(), filters={"expiry_month": one_day})
+
+
+def test_a_dimension_of_your_own_that_reads_a_missing_attribute_is_refused() -> None:
+    due_day = Dimension("due_day", lambda record: record.due_on.day)
+    with invalid("breakdown", "by", "Dimension 'due_day' cannot be read from a ReminderRecord"):
+        breakdown(contact_rate, sent(), by=due_day)
+    with invalid("pivot", "columns", "Dimension 'due_day' cannot be read from a ReminderRecord"):
+        pivot(contact_rate, sent(), rows="channel", columns=due_day)
+    # A dimension of your own named like a built-in one reads what it reads.
+    own_month = Dimension("expiry_month", lambda record: record.sent_on.month)
+    assert list(breakdown(contact_rate, sent(), by=own_month)) == [3]
+
+
+@pytest.mark.parametrize(
+    ("key", "kind"),
+    [
+        (lambda record: [record.channel], "list"),
+        (lambda record: {record.channel}, "set"),
+        (lambda record: {"channel": record.channel}, "dict"),
+    ],
+)
+def test_a_dimension_of_your_own_with_an_unhashable_key_is_refused(
+    key: Callable[[Any], Any], kind: str
+) -> None:
+    weird = Dimension("x", key)
+    expected = f"Dimension 'x' gave an unhashable key \\({kind}\\); a key must be hashable"
+    with invalid("breakdown", "by", expected):
+        breakdown(renewal_rate, book(), by=weird)
+    with invalid("pivot", "rows", expected):
+        pivot(renewal_rate, book(), rows=weird, columns="line")
+    with invalid("pivot", "columns", expected):
+        pivot(renewal_rate, book(), rows="line", columns=weird)
+    # No record, no key: nothing to refuse.
+    assert len(breakdown(renewal_rate, [], by=weird)) == 0
+
+
+def test_an_unhashable_key_of_a_dimension_named_oddly_does_not_echo_the_name() -> None:
+    weird = Dimension("Zhang San", loose(lambda record: [record.channel]))
+    with invalid("breakdown", "by", "Dimension a string of 9 characters gave an unhashable key"):
+        breakdown(renewal_rate, book(), by=weird)
 
 
 def test_breakdown_checks_records_period_and_filters() -> None:

@@ -4,6 +4,7 @@ import datetime as dt
 import random
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 import attrs
 import pendulum
@@ -202,6 +203,36 @@ def test_channel_efficiency_checks_its_inputs() -> None:
         channel_efficiency([], period=loose("2025-03"))
     with invalid("channel_efficiency", "filters", "no dimension is named 'team'"):
         channel_efficiency([], filters={"team": "A"})
+
+
+NO_DUE_DAY = (
+    "a ReminderRecord has no due day \\(due_on\\) to take the expiry month from, so the "
+    "'expiry_month' dimension cannot be read from it; filter by one of channel, line, "
+    "region, segment, product$"
+)
+
+
+@pytest.mark.parametrize("indicator", [*FUNNEL, cost_per_renewal])
+def test_reminders_have_no_expiry_month_to_filter_on(indicator: Any) -> None:
+    with invalid(indicator.__name__, r"filters\['expiry_month'\]", NO_DUE_DAY):
+        indicator(reminders(), filters={"expiry_month": MARCH})
+    # Refused whatever the records: an empty input is refused alike.
+    with invalid(indicator.__name__, r"filters\['expiry_month'\]", NO_DUE_DAY):
+        indicator([], filters={"expiry_month": MARCH})
+
+
+def test_channel_efficiency_refuses_an_expiry_month_filter() -> None:
+    # The filters apply to the reminders too, which have no due day.
+    with invalid("channel_efficiency", r"filters\['expiry_month'\]", NO_DUE_DAY):
+        channel_efficiency(reminders(), policies(), filters={"expiry_month": MARCH})
+
+
+def test_days_to_renewal_filters_on_the_expiry_month_of_due_policies() -> None:
+    # Due in March: 10 + 30 + 0 days over three renewals after a reminder.
+    march = days_to_renewal(policies(), filters={"expiry_month": MARCH})
+    assert (march.numerator, march.denominator) == (40, 3)
+    with invalid("days_to_renewal", r"filters\['expiry_month'\]", "is not a calendar month"):
+        days_to_renewal(policies(), filters={"expiry_month": Period(MARCH.start, MARCH.start)})
 
 
 def test_channel_efficiency_validates_its_fields() -> None:

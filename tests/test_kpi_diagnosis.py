@@ -15,6 +15,7 @@ from fractions import Fraction
 from typing import Any
 
 import attrs
+import pendulum
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
@@ -59,6 +60,7 @@ BY_CHANNEL = (
 )
 # By line: auto 860/1000 (86 %) against 810/900 (90 %); home only in February, 94/100.
 BY_LINE = ({"auto": r(860, 1000)}, {"auto": r(810, 900), "home": r(94, 100)})
+ALARM = diagnose(CURRENT, PREVIOUS)
 
 
 def reference_test(x1: int, n1: int, x0: int, n0: int) -> tuple[float, float]:
@@ -228,7 +230,8 @@ def test_a_significant_drop_beyond_the_threshold_is_an_alarm() -> None:
 
 
 def test_a_significant_rise_is_an_improvement() -> None:
-    finding = diagnose(PREVIOUS, CURRENT)
+    # 904 of 1000 in March against 860 of 1000 in February.
+    finding = diagnose(r(904, 1000, period=MAR), r(860, 1000, period=FEB))
     assert finding.status is FindingStatus.IMPROVED
     assert not finding.alarm
     assert finding.change == Decimal("4.4000")
@@ -489,7 +492,7 @@ def test_explain_tells_the_whole_story() -> None:
     )
     # Shares of the change: -4.38 / -4.4 = 99.5 %, -0.02 / -4.4 = 0.45... -> 0.5 %,
     # -3.82 / -4.4 = 86.8 %, -0.58 / -4.4 = 13.2 %.
-    assert finding.explain() == (
+    assert finding.explain(include_notes=True) == (
         "renewal_rate 2025-03 against 2025-02: ALARM\n"
         "  86.0000% (860 of 1000) against 90.4000% (904 of 1000): -4.4000 points\n"
         "  renewal_rate fell 4.4000 points, more than the threshold of 1 point, and "
@@ -502,6 +505,42 @@ def test_explain_tells_the_whole_story() -> None:
         "    home  -0.5800 + +0.0000 = -0.5800  (13.2% of the change)\n"
         "  cause CHANNEL: agents stopped calling before expiry"
     )
+
+
+def test_explain_leaves_the_notes_out_unless_asked() -> None:
+    note = f"Li Lei ({PHONE}) says agents stopped calling"
+    finding = tag(
+        tag(diagnose(CURRENT, PREVIOUS), CauseCategory.CHANNEL, note),
+        CauseCategory.PRICE,
+        "the no-claims discount fell",
+    )
+    lines = finding.explain().splitlines()
+    assert lines[-2:] == ["  cause CHANNEL", "  cause PRICE"]
+    assert "Li Lei" not in finding.explain() and PHONE not in finding.explain()
+    assert finding.explain(include_notes=True).splitlines()[-2:] == [
+        f"  cause CHANNEL: {note}",
+        "  cause PRICE: the no-claims discount fell",
+    ]
+    with wrong_type("Finding.explain(include_notes)", "True or False, not int"):
+        finding.explain(include_notes=loose(1))
+
+
+# Notes as a tag takes them: visible characters, no whitespace at either end.
+notes = (
+    st.text(st.characters(categories=["L", "N", "P", "S"]) | st.just(" "), min_size=1)
+    .map(str.strip)
+    .filter(bool)
+)
+
+
+@given(notes, st.sampled_from(list(CauseCategory)))
+def test_no_note_appears_in_an_explanation_unless_asked(
+    note: str, category: CauseCategory
+) -> None:
+    finding = tag(ALARM, category, note)
+    without, with_notes = finding.explain(), finding.explain(include_notes=True)
+    assert without.splitlines()[-1] == f"  cause {category.name}"
+    assert with_notes == f"{without}: {note}"
 
 
 def test_explain_without_a_change_shows_no_shares() -> None:
@@ -536,15 +575,77 @@ def test_the_indicators_must_be_one_indicator() -> None:
             unit=Unit.PERCENT,
             currency="CNY",
         ),
-        Indicator("nps", Decimal(10), 20, 100, unit=Unit.SCORE, method=IntervalMethod.NPS),
         Indicator(
-            "odd", Decimal(50), 1, Decimal(2), unit=Unit.PERCENT, method=IntervalMethod.WILSON
+            "nps",
+            Decimal(10),
+            10,
+            100,
+            unit=Unit.SCORE,
+            method=IntervalMethod.NPS,
+            details={"promoters": 40, "passives": 30, "detractors": 30},
         ),
+        Indicator("days_to_renewal", Decimal("6.5000"), 13, 2, unit=Unit.DAYS),
     ],
 )
 def test_only_rates_of_counts_can_be_diagnosed(bad: Indicator) -> None:
     with invalid("diagnose", "current", f"{bad.name!r} is not a rate of counts"):
         diagnose(bad, bad)
+
+
+@pytest.mark.parametrize(
+    ("current", "previous", "shown"),
+    [
+        (FEB, MAR, "covers 2025-02, which does not start after the previous period 2025-03 ends"),
+        (MAR, MAR, "covers 2025-03, which does not start after the previous period 2025-03"),
+        (
+            MAR,
+            Period(pendulum.date(2025, 1, 1), pendulum.date(2025, 3, 31)),
+            "covers 2025-03, which does not start after the previous period "
+            "2025-01-01..2025-03-31 ends",
+        ),
+        (
+            Period(pendulum.date(2025, 3, 31), pendulum.date(2025, 4, 30)),
+            MAR,
+            "covers 2025-03-31..2025-04-30, which does not start after",
+        ),
+    ],
+)
+def test_periods_in_the_wrong_order_or_overlapping_are_refused(
+    current: Period, previous: Period, shown: str
+) -> None:
+    # Swapped, the periods would turn an alarm into an improvement.
+    with invalid(
+        "diagnose", "current", f"{shown}.*; pass the earlier period as previous and the later"
+    ):
+        diagnose(r(860, 1000, period=current), r(904, 1000, period=previous))
+
+
+def test_the_order_of_periods_is_checked_only_when_both_have_one() -> None:
+    assert diagnose(r(860, 1000), r(904, 1000, period=MAR)).status is FindingStatus.ALARM
+    assert diagnose(r(860, 1000, period=FEB), r(904, 1000)).status is FindingStatus.ALARM
+    # The next day is after: adjacent periods are in order.
+    adjacent = diagnose(r(860, 1000, period=MAR), r(904, 1000, period=FEB))
+    assert adjacent.status is FindingStatus.ALARM
+
+
+day_numbers = st.integers(0, 120)
+
+
+@given(day_numbers, day_numbers, day_numbers, day_numbers)
+def test_periods_are_taken_exactly_when_the_current_starts_after_the_previous_ends(
+    a: int, b: int, c: int, d: int
+) -> None:
+    first = pendulum.date(2025, 1, 1)
+    current = Period(first.add(days=min(a, b)), first.add(days=max(a, b)))
+    previous = Period(first.add(days=min(c, d)), first.add(days=max(c, d)))
+    in_order = min(a, b) > max(c, d)
+    if in_order:
+        assert diagnose(r(8, 10, period=current), r(9, 10, period=previous)).change == Decimal(
+            "-10.0000"
+        )
+    else:
+        with pytest.raises(InvalidField, match=r"^diagnose\.current: covers"):
+            diagnose(r(8, 10, period=current), r(9, 10, period=previous))
 
 
 def test_a_non_indicator_is_refused() -> None:

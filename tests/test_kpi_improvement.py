@@ -69,10 +69,10 @@ def test_an_action_is_planned_when_recorded() -> None:
     assert action.status is ActionStatus.PLANNED
     assert action.evaluation is None
     assert action.indicator == "renewal_rate"
+    assert action.owner == "team-renewals-east"
     assert repr(action) == (
         "ImprovementAction(action_id='IA-2025-07', cause=CauseCategory.SERVICE, "
-        "owner='team-renewals-east', deadline=Date(2025, 4, 30), status=ActionStatus.PLANNED, "
-        "evaluation=None)"
+        "deadline=Date(2025, 4, 30), status=ActionStatus.PLANNED, evaluation=None)"
     )
 
 
@@ -175,6 +175,21 @@ def test_an_evaluation_goes_with_the_evaluated_status_only() -> None:
 def test_fields_are_checked(field: str, value: object, fragment: str) -> None:
     with invalid("ImprovementAction", field, fragment):
         make_action(**{field: value})
+
+
+def test_the_owner_never_shows_in_a_repr_or_an_error() -> None:
+    # Documented as an id, but a name may be put there all the same.
+    action = make_action(owner="王小明")
+    assert action.owner == "王小明"
+    assert "王小明" not in repr(action)
+    assert "王小明" not in repr(complete_action(start_action(action)))
+    for owner in ("王小明 ", f"王\u200b{PHONE}"):
+        with pytest.raises(InvalidField, match=r"^ImprovementAction\.owner: ") as caught:
+            make_action(owner=owner)
+        assert "王" not in str(caught.value) and PHONE not in str(caught.value)
+    with pytest.raises(InvalidTransition) as refused:
+        complete_action(action)
+    assert "王小明" not in str(refused.value)
 
 
 def test_the_description_never_shows_in_a_repr_or_an_error() -> None:
@@ -350,6 +365,33 @@ def test_the_indicators_must_be_the_findings() -> None:
         evaluate(done(), amounts, r(900, 1000))
     with invalid("evaluate", "significance", "between 0 and 1"):
         evaluate(done(), r(860, 1000), r(900, 1000), significance="5")
+
+
+MARCH, APRIL, MAY = (Period.month(2025, month) for month in (3, 4, 5))
+
+
+def test_evaluate_refuses_periods_in_the_wrong_order() -> None:
+    # Swapped, 86 % in May "before" and 90 % in March "after" would read as IMPROVED
+    # where the rate fell.
+    with invalid(
+        "evaluate",
+        "after",
+        "covers 2025-03, which does not start after the before period 2025-05 ends; pass "
+        "the earlier period as before and the later one as after",
+    ):
+        evaluate(done(), r(860, 1000, period=MAY), r(900, 1000, period=MARCH))
+    with invalid("evaluate", "after", "covers 2025-03, which does not start after"):
+        evaluate(done(), r(860, 1000, period=MARCH), r(900, 1000, period=MARCH))
+    spring = Period(MARCH.start, MAY.end)
+    with invalid("evaluate", "after", "covers 2025-05, which does not start after"):
+        evaluate(done(), r(860, 1000, period=spring), r(900, 1000, period=MAY))
+
+
+def test_evaluate_takes_periods_in_order_or_without_one() -> None:
+    for before, after in ((MARCH, APRIL), (MARCH, MAY), (None, MAY), (MARCH, None)):
+        evaluated = evaluate(done(), r(860, 1000, period=before), r(900, 1000, period=after))
+        assert evaluated.evaluation is not None
+        assert evaluated.evaluation.verdict is Verdict.IMPROVED
 
 
 def test_evaluations_check_their_fields() -> None:

@@ -219,6 +219,17 @@ def test_persistency_refuses_other_records_and_mixed_currencies() -> None:
         breakdown(persistency, mixed, by="product")
 
 
+def test_persistency_records_have_no_expiry_month() -> None:
+    lacks = "a PersistencyRecord has no due day \\(due_on\\) to take the expiry month from"
+    march = Period.month(2025, 3)
+    with invalid("persistency_13", r"filters\['expiry_month'\]", lacks):
+        persistency([], filters={"expiry_month": march})
+    with invalid("persistency_25", r"filters\['expiry_month'\]", lacks):
+        persistency([], 25, filters={"expiry_month": march})
+    with invalid("breakdown", "by", lacks):
+        breakdown(persistency, [], by="expiry_month", months=25)
+
+
 # --------------------------------------------------------------------------- properties
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import random
 from collections.abc import Callable, Iterator
@@ -228,6 +229,47 @@ def test_a_filter_value_of_the_wrong_type_is_refused_not_matched_against_nothing
         renewal_rate(book(), filters=filters)
 
 
+@pytest.mark.parametrize(
+    ("start", "end", "label", "month"),
+    [
+        (dt.date(2025, 3, 1), dt.date(2025, 3, 15), "2025-03-01..2025-03-15", "2025, 3"),
+        (dt.date(2025, 3, 2), dt.date(2025, 3, 31), "2025-03-02..2025-03-31", "2025, 3"),
+        (dt.date(2025, 3, 1), dt.date(2025, 4, 30), "2025-03-01..2025-04-30", "2025, 3"),
+        (dt.date(2025, 2, 28), dt.date(2025, 3, 31), "2025-02-28..2025-03-31", "2025, 2"),
+        (dt.date(2024, 2, 1), dt.date(2024, 2, 28), "2024-02-01..2024-02-28", "2024, 2"),
+    ],
+)
+def test_an_expiry_month_that_is_not_a_calendar_month_is_refused(
+    start: dt.date, end: dt.date, label: str, month: str
+) -> None:
+    # It would select nothing: a record's expiry month is always a whole calendar month.
+    # (2024 is a leap year: its February ends on the 29th.)
+    with invalid(
+        "renewal_rate",
+        r"filters\['expiry_month'\]",
+        rf"{label} is not a calendar month, .* Period\.month\({month}\), or select days "
+        "with period=$",
+    ):
+        renewal_rate(book(), filters={"expiry_month": Period(start, end)})
+
+
+def test_an_expiry_month_of_none_is_refused() -> None:
+    with invalid("lapse_rate", r"filters\['expiry_month'\]", "is None, and every due record"):
+        lapse_rate(book(), filters={"expiry_month": None})
+
+
+def test_an_expiry_month_selects_the_policies_due_in_it() -> None:
+    # book(): eight policies due in March (P-01..P-08), six of them eligible and four of
+    # those renewed; one due in February (P-10, not renewed).
+    march = renewal_rate(book(), filters={"expiry_month": MARCH})
+    assert (march.numerator, march.denominator) == (4, 6)
+    assert dict(march.filters) == {"expiry_month": MARCH}
+    assert retention_rate(book(), filters={"expiry_month": MARCH}).denominator == 8
+    february = retention_rate(book(), filters={"expiry_month": Period.month(2025, 2)})
+    assert (february.numerator, february.denominator) == (0, 1)
+    assert renewal_rate(book(), filters={"expiry_month": Period.month(2025, 5)}).no_data
+
+
 def test_a_filter_on_none_selects_the_records_without_that_code() -> None:
     coded = DueRecord(
         "P-11",
@@ -342,6 +384,28 @@ def test_premium_figures_match_a_reference(
     assert change.value == (
         four_places(Fraction(renewal - renewed_expiring) / len(renewed)) if renewed else None
     )
+
+
+def is_calendar_month(start: dt.date, end: dt.date) -> bool:
+    """A reference: the first day of a month to the last day of the same month."""
+    return start.day == 1 and end == dt.date(
+        start.year, start.month, calendar.monthrange(start.year, start.month)[1]
+    )
+
+
+@given(books, st.dates(dt.date(2024, 1, 1), dt.date(2025, 12, 31)), st.integers(0, 70))
+def test_an_expiry_month_filter_is_a_calendar_month_or_refused(
+    records: list[DueRecord], start: dt.date, days: int
+) -> None:
+    period = Period(start, start + dt.timedelta(days=days))
+    if not is_calendar_month(period.start, period.end):
+        with invalid("retention_rate", r"filters\['expiry_month'\]", "is not a calendar month"):
+            retention_rate(records, filters={"expiry_month": period})
+        return
+    expected = [r for r in records if (r.due_on.year, r.due_on.month) == (start.year, start.month)]
+    result = retention_rate(records, filters={"expiry_month": period})
+    assert result.denominator == len(expected)
+    assert result.numerator == sum(1 for r in expected if r.renewed_on is not None)
 
 
 @given(books, periods, st.randoms(use_true_random=False))

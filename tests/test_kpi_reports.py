@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -95,11 +96,11 @@ def test_units_currencies_and_missing_intervals() -> None:
     nps = Indicator(
         "nps",
         Decimal("20.0000"),
-        10,
+        2,
         10,
         unit=Unit.SCORE,
         method=IntervalMethod.NPS,
-        details={"promoters": 4, "detractors": 2},
+        details={"promoters": 4, "passives": 4, "detractors": 2},
     )
     text = render_table([premium, cost, days, nps])
     lines = text.splitlines()
@@ -109,9 +110,10 @@ def test_units_currencies_and_missing_intervals() -> None:
     assert "12.5000 CNY  -" in lines[3]
     assert lines[3].endswith("250.00 CNY           20")
     assert "6.5000 days  -" in lines[4]
-    # NPS 20 of 10 answers, p = 0.4, d = 0.2: half = z * sqrt((0.6 - 0.04) / 10) * 100
-    # = 1.959964 * 0.236643 * 100 = 46.3812: [-26.3812, 66.3812].
-    assert "20.0000  [-26.3812, 66.3812]" in lines[5]
+    # NPS 20 of 10 answers (4 promoters, 2 detractors), adjusted Wald: p = 4.75 / 13 =
+    # 0.365385, d = 2.75 / 13 = 0.211538, p - d = 0.153846; half = 1.959964 * sqrt((0.576923
+    # - 0.023669) / 13) = 1.959964 * 0.206296 = 0.404333: [-25.0487, 55.8179].
+    assert "20.0000  [-25.0487, 55.8179]" in lines[5]
 
 
 def test_filters_are_labelled_plainly() -> None:
@@ -151,6 +153,44 @@ def test_markdown_cells_are_escaped() -> None:
     indicator = rate("renewal_rate", 1, 2, filters={"plan": "A|B", "path": "x\\y"})
     row = render_table([indicator], style=ReportStyle.MARKDOWN).splitlines()[2]
     assert "plan=A\\|B, path=x\\\\y" in row
+
+
+def test_markdown_emphasis_and_code_render_literally() -> None:
+    indicator = rate("renewal_rate", 1, 2, filters={"segment": "*vip*", "code": "`x`~y~"})
+    row = render_table([indicator], style=ReportStyle.MARKDOWN).splitlines()[2]
+    assert row.startswith("| renewal\\_rate | segment=\\*vip\\*, code=\\`x\\`\\~y\\~ |")
+    pivot = {"*vip*": {"__auto__": rate("r", 1, 2)}}
+    # Widths count the escapes: \*vip\* takes 7 columns, \_\_auto\_\_ 12.
+    table = render_pivot(pivot, style=ReportStyle.MARKDOWN, counts=False, corner="a_b")
+    assert table.splitlines() == [
+        "| a\\_b    | \\_\\_auto\\_\\_ |",
+        "| ------- | -----------: |",
+        "| \\*vip\\* |     50.0000% |",
+    ]
+    # Plain text shows the text as it is.
+    assert render_pivot(pivot, counts=False).splitlines()[2] == "*vip*  50.0000%"
+
+
+def unescape(cell: str) -> str:
+    """A reference: drop the backslash before each escaped character."""
+    return re.sub(r"\\(.)", r"\1", cell)
+
+
+# Printable text: table cells show other characters as spaces.
+cell_texts = st.text(
+    alphabet=st.characters(categories=["L", "N", "P", "S"]) | st.just(" "), max_size=20
+)
+
+
+@given(cell_texts)
+def test_a_markdown_cell_reads_back_as_its_text_with_no_bare_markup(text: str) -> None:
+    pivot = {"row": {"column": rate("r", 1, 2)}}
+    table = render_pivot(pivot, style=ReportStyle.MARKDOWN, corner=text)
+    cell = table.splitlines()[0].removeprefix("| ").split(" | ")[0]
+    assert unescape(cell).rstrip() == text.rstrip()
+    # Every markup character is preceded by a backslash of its own.
+    bare = re.sub(r"\\.", "", cell)
+    assert not set(bare) & set("\\|*_~`")
 
 
 @pytest.mark.parametrize(
@@ -278,9 +318,29 @@ def test_a_series_of_a_figure_without_interval_has_no_bounds() -> None:
 
 def test_a_series_may_hold_periods_other_than_months() -> None:
     first = Period(pendulum.date(2025, 1, 1), pendulum.date(2025, 3, 31))
-    longer = Period(pendulum.date(2025, 1, 1), pendulum.date(2025, 6, 30))
-    chart = series([rate("r", 1, 2, period=longer), rate("r", 1, 2, period=first)])
-    assert chart.labels == ("2025-01-01..2025-03-31", "2025-01-01..2025-06-30")
+    second = Period(pendulum.date(2025, 4, 1), pendulum.date(2025, 6, 30))
+    chart = series([rate("r", 1, 2, period=second), rate("r", 1, 2, period=first)])
+    assert chart.labels == ("2025-01-01..2025-03-31", "2025-04-01..2025-06-30")
+
+
+@pytest.mark.parametrize(
+    ("periods", "shown"),
+    [
+        (
+            (MAR, Period(MAR.start, pendulum.date(2025, 6, 30))),
+            "2025-03 and 2025-03-01..2025-06-30",
+        ),
+        ((Period(JAN.start, MAR.end), FEB), "2025-01-01..2025-03-31 and 2025-02"),
+        ((FEB, Period(FEB.end, MAR.end)), "2025-02 and 2025-02-28..2025-03-31"),
+    ],
+)
+def test_a_series_refuses_overlapping_periods(periods: tuple[Period, Period], shown: str) -> None:
+    # A month and the quarter holding it would draw the same records twice.
+    indicators = [rate("renewal_rate", 1, 2, period=period) for period in periods]
+    with invalid("series", "indicators", f"hold periods {shown}, which overlap"):
+        series(indicators)
+    with invalid("series", "indicators", f"hold periods {shown}, which overlap"):
+        series(reversed(indicators))
 
 
 @pytest.mark.parametrize(
@@ -324,10 +384,13 @@ def test_series_checks_the_confidence_first() -> None:
 def test_series_values_check_their_fields() -> None:
     point = SeriesPoint(JAN, Decimal(1), None, None)
     later = SeriesPoint(FEB, None, None, None)
-    with invalid("Series", r"points\[1\]", "period 2025-01 does not come after 2025-02"):
+    with invalid("Series", r"points\[1\]", "period 2025-01 does not start after 2025-02 ends"):
         Series("r", Unit.PERCENT, [later, point])
-    with invalid("Series", r"points\[1\]", "does not come after"):
+    with invalid("Series", r"points\[1\]", "does not start after"):
         Series("r", Unit.PERCENT, [point, point])
+    quarter = SeriesPoint(Period(JAN.start, MAR.end), None, None, None)
+    with invalid("Series", r"points\[1\]", "2025-01-01..2025-03-31 does not start after 2025-01"):
+        Series("r", Unit.PERCENT, [point, quarter])
     with invalid("Series", "points", "must be a list or a tuple, not set"):
         Series("r", Unit.PERCENT, loose({point}))
     with invalid("Series", r"points\[0\]", "must be a SeriesPoint"):
@@ -352,10 +415,15 @@ def test_every_figure_of_a_table_appears(
     for line, indicator in zip(lines[2:], indicators, strict=True):
         cells = [
             cell.strip()
-            for cell in line.strip("| ").split("|" if style is ReportStyle.MARKDOWN else "  ")
+            for cell in line.strip("| ").split(" | " if style is ReportStyle.MARKDOWN else "  ")
             if cell.strip()
         ]
-        assert cells[0] == indicator.name
+        name = (
+            indicator.name.replace("_", "\\_")
+            if style is ReportStyle.MARKDOWN
+            else (indicator.name)
+        )
+        assert cells[0] == name
         assert cells[-2:] == [str(indicator.numerator), str(indicator.denominator)]
         if indicator.value is None:
             assert NO_DATA in cells
@@ -387,7 +455,8 @@ def test_every_cell_of_a_pivot_appears_in_its_row(
     positions = [header.index(column) for column in columns]
     assert positions == sorted(positions)  # columns in order of first appearance
     for line, (row, indicators) in zip(lines[2:], pivot.items(), strict=True):
-        assert row.value in line
+        label = row.value.replace("_", "\\_") if style is ReportStyle.MARKDOWN else row.value
+        assert label in line
         for indicator in indicators.values():
             if indicator.value is None:
                 assert NO_DATA in line

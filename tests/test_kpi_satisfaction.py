@@ -77,13 +77,15 @@ def test_no_responses_give_no_data() -> None:
 
 
 def test_the_nps_interval_by_hand() -> None:
-    # p = 0.5, d = 0.25, n = 4: NPS 25; half width 1.959964 * 100 * sqrt((0.75 - 0.0625) / 4)
-    # = 1.959964 * 100 * 0.414578 = 81.2565; the upper end is clipped to 100.
+    # Two promoters and one detractor of n = 4: NPS 25. The adjusted Wald interval adds
+    # 0.75 promoters, 0.75 detractors and 3 responses: p = 2.75 / 7 = 0.392857, d = 1.75 /
+    # 7 = 0.25, p - d = 1 / 7 = 0.142857; half = 1.959964 * sqrt((0.642857 - 0.020408) / 7)
+    # = 1.959964 * 0.298197 = 0.584455: [-44.1598, 72.7312].
     interval = nps([9, 10, 7, 3]).interval()
     assert interval is not None
     low, high = interval
-    assert low == Decimal("-56.2558")
-    assert high == Decimal("100.0000")
+    assert low == Decimal("-44.1598")
+    assert high == Decimal("72.7312")
 
 
 def test_scores_come_from_a_generator_read_once() -> None:
@@ -123,6 +125,15 @@ def test_an_int_subclass_counts_as_its_value() -> None:
 def test_nps_refuses_what_is_not_an_iterable_of_scores(scores: object) -> None:
     with wrong_type("nps(scores)", type(scores).__name__):
         nps(loose(scores))
+
+
+def test_survey_responses_have_no_expiry_month() -> None:
+    responses = [ScoreRecord(9, pendulum.date(2025, 3, 1))]
+    lacks = "a ScoreRecord has no due day \\(due_on\\) to take the expiry month from"
+    with invalid("breakdown", "by", lacks):
+        breakdown(nps, responses, by="expiry_month")
+    with invalid("breakdown", r"filters\['expiry_month'\]", lacks):
+        breakdown(csat, responses, by="channel", filters={"expiry_month": Period.month(2025, 3)})
 
 
 def test_period_and_filters_are_recorded_as_given() -> None:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 import pendulum
 import pytest
@@ -93,6 +94,15 @@ def test_surrender_figures_in_two_currencies_are_refused() -> None:
         surrender_rate([*figures(), usd])
     with pytest.raises(CurrencyMismatch, match="surrender_rate"):
         breakdown(surrender_rate, [*figures(), usd], by="line")
+
+
+@pytest.mark.parametrize("indicator", [surrender_rate, simple_surrender_rate])
+def test_surrender_figures_have_no_expiry_month_to_filter_or_break_down_by(indicator: Any) -> None:
+    lacks = "a SurrenderRecord has no due day \\(due_on\\) to take the expiry month from"
+    with invalid(indicator.__name__, r"filters\['expiry_month'\]", lacks):
+        indicator(figures(), filters={"expiry_month": Period.month(2025, 3)})
+    with invalid("breakdown", "by", lacks):
+        breakdown(indicator, figures(), by="expiry_month")
 
 
 def test_surrender_figures_carry_no_day() -> None:

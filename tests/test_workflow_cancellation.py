@@ -921,7 +921,9 @@ def test_no_step_replaces_another_steps_record(
     refused = _refusal(build(), event, actor, payload=payload)
     # The engine refuses replacing a recorded key too; the workflow names the step.
     assert "cancellation.record_replaced" in _codes(refused)
-    reason = next(r for r in refused.reasons if getattr(r, "code", "") == "cancellation.record_replaced")
+    reason = next(
+        r for r in refused.reasons if getattr(r, "code", "") == "cancellation.record_replaced"
+    )
     assert isinstance(reason, Reason)
     assert reason.details == {"key": key, "recorded_by": recorded_by, "event": event}
 

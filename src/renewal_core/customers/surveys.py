@@ -857,8 +857,9 @@ def _decimal_in(
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
         _wrong_type(value, parameter, "a Decimal, an int or a decimal string")
     number = Decimal(value)
-    inside = low < number <= high if closed else low < number < high
-    if not number.is_finite() or not inside:
+    # A NaN does not compare (a signalling one raises), so finiteness is checked first.
+    inside = number.is_finite() and (low < number <= high if closed else low < number < high)
+    if not inside:
         bound = f"at most {high}" if closed else f"below {high}"
         raise InvalidField(
             "check_representativeness",

@@ -529,9 +529,14 @@ class TierThresholds:
 
         Raises:
             ArgumentTypeError: ``score`` is not one of those.
+            InvalidField: ``score`` is a ``Decimal`` NaN or infinity.
         """
         if isinstance(score, bool) or not isinstance(score, Decimal | int | Fraction):
             _wrong_type(score, "TierThresholds.tier_of(score)", "a Decimal, an int or a Fraction")
+        if isinstance(score, Decimal) and not score.is_finite():
+            raise InvalidField(
+                "TierThresholds", "tier_of(score)", f"must be a finite number, not {score}"
+            )
         if score >= self.vip:
             return Tier.VIP
         if score >= self.key:

@@ -15,11 +15,17 @@ import abc
 import inspect
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from decimal import Decimal
-from typing import Any, Final, Generic, TypeVar
+from typing import Any, ClassVar, Final, Generic, TypeVar
 
 from renewal_core._fields import _type_name
 from renewal_core.errors import ArgumentTypeError, CurrencyMismatch, InvalidField
-from renewal_core.kpi.dimensions import check_filter, resolve
+from renewal_core.kpi.dimensions import (
+    DIMENSIONS,
+    Dimension,
+    check_filter,
+    check_supported,
+    resolve,
+)
 from renewal_core.kpi.indicator import Indicator, Period
 from renewal_core.money import _EXACT
 
@@ -40,9 +46,15 @@ NO_KEY: Final[Key] = _no_key
 
 
 class Measure(abc.ABC, Generic[S]):
-    """An indicator as a fold over records: start, add, combine, finish."""
+    """An indicator as a fold over records: start, add, combine, finish.
+
+    Each kind of measure declares, in ``dimensions``, the built-in dimensions its
+    record type has: a filter or a breakdown by any other is refused.
+    """
 
     __slots__ = ("admits", "name", "record_type")
+
+    dimensions: ClassVar[tuple[str, ...]]
 
     def __init__(self, name: str, record_type: type[Any], admits: Select | None = None) -> None:
         self.name = name
@@ -117,7 +129,7 @@ class Measure(abc.ABC, Generic[S]):
     ) -> Indicator:
         """The indicator over all of ``records`` (those ``period`` and ``filters`` select)."""
         check_records(records, f"{self.name}(records)")
-        chosen = check_filters(filters, f"{self.name}(filters)")
+        chosen = check_filters(filters, f"{self.name}(filters)", self)
         check_period(period, f"{self.name}(period)")
         states = self.tally(records, NO_KEY, period, matcher(chosen, f"{self.name}(filters)"))
         return self.finish(self.merged(states.values()), period, chosen)
@@ -135,11 +147,14 @@ def check_period(period: object, parameter: str) -> None:
         raise ArgumentTypeError(_type_name(period), parameter, "a Period or None")
 
 
-def check_filters(filters: object, parameter: str, *, named: bool = True) -> dict[str, object]:
+def check_filters(
+    filters: object, parameter: str, measure: Measure[Any] | None
+) -> dict[str, object]:
     """The filters as a ``dict`` keyed by dimension name (``None`` is no filter).
 
-    ``named``: each key must name a built-in dimension (filters that select);
-    otherwise any ``str`` key is taken (filters only recorded).
+    With a ``measure`` (filters that select its records), each key must name a
+    built-in dimension its records have, and each value be one that dimension can
+    take; without one, any ``str`` key is taken (filters only recorded).
     """
     if filters is None:
         return {}
@@ -149,11 +164,30 @@ def check_filters(filters: object, parameter: str, *, named: bool = True) -> dic
     for name, value in filters.items():
         if not isinstance(name, str):
             raise ArgumentTypeError(_type_name(name), parameter, "dimension names (str keys)")
-        if named:
+        if measure is not None:
             resolve(name, parameter=parameter)
+            owner = parameter.partition("(")[0]
+            check_supported(
+                name,
+                measure.dimensions,
+                measure.record_type,
+                f"{owner}(filters[{name!r}])",
+                custom=False,
+            )
             check_filter(name, value, parameter)
         chosen[name] = value
     return chosen
+
+
+def check_dimension(measure: Measure[Any], dimension: Dimension, parameter: str) -> None:
+    """Refuse a built-in ``dimension`` that ``measure``'s records do not have.
+
+    A :class:`Dimension` of one's own is taken as it is: its key reads what it reads.
+    """
+    if DIMENSIONS.get(dimension.name) is dimension:
+        check_supported(
+            dimension.name, measure.dimensions, measure.record_type, parameter, custom=True
+        )
 
 
 def matcher(filters: Mapping[str, object], parameter: str) -> Select | None:

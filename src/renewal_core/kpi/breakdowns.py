@@ -55,18 +55,26 @@ from typing import Any, Final, cast, overload
 import attrs
 
 from renewal_core._fields import _fail, _instance_of, _text, _type_name
-from renewal_core.errors import ArgumentTypeError, InvalidField
+from renewal_core.errors import ArgumentTypeError, InvalidField, _shown
 from renewal_core.kpi._tally import (
     Key,
     Measure,
     Select,
+    check_dimension,
     check_filters,
     check_period,
     check_records,
     matcher,
     measure_for,
 )
-from renewal_core.kpi.dimensions import ATTRIBUTES, DIMENSIONS, EXPIRY_MONTH, Dimension, resolve
+from renewal_core.kpi.dimensions import (
+    _NAME_SHAPE,
+    ATTRIBUTES,
+    DIMENSIONS,
+    EXPIRY_MONTH,
+    Dimension,
+    resolve,
+)
 from renewal_core.kpi.indicator import Indicator, Period, ratio_value
 
 __all__ = [
@@ -225,26 +233,6 @@ class Pivot(Mapping[tuple[Hashable, Hashable], Indicator]):
 # --------------------------------------------------------------------------- tallying
 
 
-def _tally(
-    measure: Measure[Any],
-    records: Iterable[Any],
-    key: Key,
-    *,
-    period: Period | None,
-    match: Select | None,
-    function: str,
-) -> dict[Hashable, Any]:
-    try:
-        return measure.tally(records, key, period, match)
-    except AttributeError as error:
-        raise InvalidField(
-            function,
-            "by",
-            f"a dimension cannot be read from a {measure.record_type.__name__} ({error}); "
-            "break down by an attribute the records have, or by a Dimension of your own",
-        ) from None
-
-
 def _prepared(
     function: str,
     indicator: object,
@@ -257,8 +245,55 @@ def _prepared(
     measure = measure_for(indicator, options, f"{function}(indicator)")
     check_records(records, f"{function}(records)")
     check_period(period, f"{function}(period)")
-    chosen = check_filters(filters, f"{function}(filters)")
+    chosen = check_filters(filters, f"{function}(filters)", measure)
     return measure, chosen, matcher(chosen, f"{function}(filters)")
+
+
+def _grouping(measure: Measure[Any], by: str | Dimension, parameter: str) -> Dimension:
+    """The dimension ``by`` names, if ``measure``'s records have it."""
+    dimension = resolve(by, parameter=parameter)
+    check_dimension(measure, dimension, parameter)
+    return dimension
+
+
+def _read(dimension: Dimension, measure: Measure[Any], parameter: str) -> Key:
+    """The key of ``dimension``, checked as it reads each record when it is one's own.
+
+    A built-in dimension reads what every record of ``measure`` has (which
+    :func:`_grouping` checked), and its keys are hashable (enum members, codes,
+    months). A dimension of one's own may read an attribute the records do not have,
+    or give an unhashable key (a ``list``): either is refused, naming ``parameter``.
+    """
+    read = dimension.key
+    if DIMENSIONS.get(dimension.name) is dimension:
+        return read
+    owner, _, field = parameter.partition("(")
+    field = field.removesuffix(")")
+    shown = f"Dimension {_shown(dimension.name, _NAME_SHAPE)}"
+    kind = measure.record_type.__name__
+
+    def key(record: Any) -> Hashable:
+        try:
+            value = read(record)
+        except AttributeError as error:
+            raise InvalidField(
+                owner,
+                field,
+                f"{shown} cannot be read from a {kind} ({error}); read an attribute the "
+                "records have",
+            ) from None
+        try:
+            hash(value)
+        except TypeError:
+            raise InvalidField(
+                owner,
+                field,
+                f"{shown} gave an unhashable key ({_type_name(value)}); a key must be "
+                "hashable: return a tuple rather than a list, a frozenset rather than a set",
+            ) from None
+        return value
+
+    return key
 
 
 def _finish_parts(
@@ -307,8 +342,11 @@ def breakdown(
     Raises:
         ArgumentTypeError: ``indicator`` is not an indicator function of
             ``renewal_core.kpi``, or the records are not those it takes.
-        InvalidField: ``by`` or a filter names no built-in dimension, the records
-            have no such attribute, or an option is not one of the function's.
+        InvalidField: ``by`` or a filter names no built-in dimension, or one the
+            records do not have (an ``expiry_month`` of records without a due day),
+            a filter's value is one the dimension never takes, the records have no
+            attribute a dimension of your own reads, its key is not hashable, or
+            an option is not one of the function's.
 
     >>> by_line = breakdown(renewal_rate, book, by="line", filters={"channel": Channel.AGENT})
     >>> [(line.value, part.numerator, part.denominator) for line, part in by_line.items()]
@@ -319,10 +357,8 @@ def breakdown(
     measure, chosen, match = _prepared(
         "breakdown", indicator, records, period=period, filters=filters, options=options
     )
-    grouping = resolve(by, parameter="breakdown(by)")
-    states = _tally(
-        measure, records, grouping.key, period=period, match=match, function="breakdown"
-    )
+    grouping = _grouping(measure, by, "breakdown(by)")
+    states = measure.tally(records, _read(grouping, measure, "breakdown(by)"), period, match)
     return _finish_parts(measure, grouping.name, states, period, chosen)
 
 
@@ -367,8 +403,8 @@ def pivot(
     measure, chosen, match = _prepared(
         "pivot", indicator, records, period=period, filters=filters, options=options
     )
-    row_dimension = resolve(rows, parameter="pivot(rows)")
-    column_dimension = resolve(columns, parameter="pivot(columns)")
+    row_dimension = _grouping(measure, rows, "pivot(rows)")
+    column_dimension = _grouping(measure, columns, "pivot(columns)")
     if row_dimension.name == column_dimension.name:
         raise InvalidField(
             "pivot", "columns", f"is {row_dimension.name!r} as rows is; pick another dimension"
@@ -379,12 +415,13 @@ def pivot(
     if row_name is not None and column_name is not None:
         key = attrgetter(row_name, column_name)
     else:
-        row_key, column_key = row_dimension.key, column_dimension.key
+        row_key = _read(row_dimension, measure, "pivot(rows)")
+        column_key = _read(column_dimension, measure, "pivot(columns)")
 
         def key(record: Any) -> tuple[Hashable, Hashable]:
             return (row_key(record), column_key(record))
 
-    states = _tally(measure, records, key, period=period, match=match, function="pivot")
+    states = measure.tally(records, key, period, match)
     by_row: dict[Hashable, list[Any]] = {}
     by_column: dict[Hashable, list[Any]] = {}
     for pair, state in states.items():
@@ -433,12 +470,18 @@ def cohorts(
 
     Raises:
         ArgumentTypeError: as :func:`breakdown`.
-        InvalidField: as :func:`breakdown`.
+        InvalidField: ``indicator`` is computed from records without a due day, or
+            as :func:`breakdown`.
 
     >>> [month.label for month in cohorts(renewal_rate, book)]
     ['2025-03']
     """
-    return breakdown(indicator, records, EXPIRY_MONTH, period=period, filters=filters, **options)
+    measure, chosen, match = _prepared(
+        "cohorts", indicator, records, period=period, filters=filters, options=options
+    )
+    check_dimension(measure, EXPIRY_MONTH, "cohorts(indicator)")
+    states = measure.tally(records, EXPIRY_MONTH.key, period, match)
+    return _finish_parts(measure, EXPIRY_MONTH.name, states, period, chosen)
 
 
 def _periods(periods: object) -> list[Period]:
@@ -522,7 +565,7 @@ def over_periods(
                 return period
         return _OUTSIDE
 
-    states = _tally(measure, records, which, period=None, match=match, function="over_periods")
+    states = measure.tally(records, which, None, match)
     states.pop(_OUTSIDE, None)
     parts = {
         period: measure.finish(states.get(period) or measure.start(), period, chosen)

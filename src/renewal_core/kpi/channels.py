@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 import attrs
 
@@ -50,7 +50,7 @@ from renewal_core.kpi._tally import (
     register,
     same_currency,
 )
-from renewal_core.kpi.dimensions import DIMENSIONS
+from renewal_core.kpi.dimensions import ATTRIBUTES, DIMENSIONS
 from renewal_core.kpi.indicator import Indicator, Period, Unit, rate, ratio_value
 from renewal_core.kpi.records import DueRecord, ReminderRecord
 from renewal_core.kpi.renewals import _DueMeasure, _eligible
@@ -82,6 +82,8 @@ class _FunnelMeasure(Measure[_Funnel]):
     """The reminder funnel summed; each indicator finishes it its own way."""
 
     __slots__ = ()
+
+    dimensions: ClassVar = ATTRIBUTES
 
     def __init__(self, name: str) -> None:
         super().__init__(name, ReminderRecord)
@@ -193,7 +195,9 @@ def contact_rate(
 
     Raises:
         ArgumentTypeError: ``records`` is not an iterable of ``ReminderRecord``.
-        InvalidField: a filter names no built-in dimension.
+        InvalidField: a filter names no built-in dimension, or names
+            ``expiry_month`` (reminders have no due day), or has a value the dimension
+            never takes.
 
     400 contacts from 1500 reminders:
 
@@ -218,7 +222,9 @@ def contact_conversion(
 
     Raises:
         ArgumentTypeError: ``records`` is not an iterable of ``ReminderRecord``.
-        InvalidField: a filter names no built-in dimension.
+        InvalidField: a filter names no built-in dimension, or names
+            ``expiry_month`` (reminders have no due day), or has a value the dimension
+            never takes.
 
     75 renewals from 200 phone contacts:
 
@@ -243,7 +249,9 @@ def reminder_conversion(
 
     Raises:
         ArgumentTypeError: ``records`` is not an iterable of ``ReminderRecord``.
-        InvalidField: a filter names no built-in dimension.
+        InvalidField: a filter names no built-in dimension, or names
+            ``expiry_month`` (reminders have no due day), or has a value the dimension
+            never takes.
 
     115 renewals from 1500 reminders:
 
@@ -272,7 +280,9 @@ def cost_per_renewal(
 
     Raises:
         ArgumentTypeError: ``records`` is not an iterable of ``ReminderRecord``.
-        InvalidField: a filter names no built-in dimension.
+        InvalidField: a filter names no built-in dimension, or names
+            ``expiry_month`` (reminders have no due day), or has a value the dimension
+            never takes.
         CurrencyMismatch: the costs are not all in one currency.
 
     3000.00 for 75 phone renewals:
@@ -305,7 +315,8 @@ def days_to_renewal(
 
     Raises:
         ArgumentTypeError: ``records`` is not an iterable of ``DueRecord``.
-        InvalidField: a filter names no built-in dimension.
+        InvalidField: a filter names no built-in dimension, or has a value the
+            dimension never takes (an ``expiry_month`` that is not a calendar month).
 
     Renewed 10 and 21 days after the first reminder:
 
@@ -380,7 +391,9 @@ def channel_efficiency(
 
     Raises:
         ArgumentTypeError: an input is not an iterable of its records.
-        InvalidField: a filter names no built-in dimension.
+        InvalidField: a filter names no built-in dimension, or names
+            ``expiry_month`` (reminders have no due day), or has a value the dimension
+            never takes.
         CurrencyMismatch: the costs are not all in one currency.
 
     >>> efficiency = channel_efficiency(sent)
@@ -397,7 +410,7 @@ def channel_efficiency(
     if due is not None:
         check_records(due, f"{parameter}(due)")
     check_period(period, f"{parameter}(period)")
-    chosen = check_filters(filters, f"{parameter}(filters)")
+    chosen = check_filters(filters, f"{parameter}(filters)", _COST)
     match = matcher(chosen, f"{parameter}(filters)")
     funnels = _COST.tally(records, DIMENSIONS["channel"].key, period, match)
     _COST.merged(funnels.values())  # refuses mixed currencies across channels

@@ -482,12 +482,23 @@ class Finding:
                 return attribution
         return None
 
-    def explain(self) -> str:
+    def explain(self, *, include_notes: bool = False) -> str:
         """The finding in words: the figures, the judgement, the attributions, the causes.
 
         The shares of the change are rounded to one decimal place, the contributions
-        to 4; the tags' notes are shown, since the analyst wrote them for readers.
+        to 4. Each tag shows its category; its note only with ``include_notes``,
+        since a note is free text that may name people (and is kept out of reprs
+        for that reason): ask for the notes where the text goes to readers allowed
+        to see them, never to a log.
+
+        Args:
+            include_notes: whether to show the tags' notes after their categories.
+
+        Raises:
+            ArgumentTypeError: ``include_notes`` is not ``True`` or ``False``.
         """
+        if not isinstance(include_notes, bool):
+            _wrong_type(include_notes, "Finding.explain(include_notes)", "True or False")
         lines = [f"{self.name}{_periods(self.current, self.previous)}: {self.status.name}"]
         if self.change is not None:
             lines.append(
@@ -497,7 +508,9 @@ class Finding:
         lines.extend(f"  {reason.message}" for reason in self.reasons)
         for attribution in self.attributions:
             lines.extend(_attribution_lines(attribution, self.exact_change))
-        lines.extend(f"  cause {tag.category.name}: {tag.note}" for tag in self.tags)
+        for cause in self.tags:
+            note = f": {cause.note}" if include_notes else ""
+            lines.append(f"  cause {cause.category.name}{note}")
         return "\n".join(lines)
 
 
@@ -599,6 +612,25 @@ def _counts(value: object, function: str, field: str) -> tuple[int, int]:
             "a score or an average cannot be tested this way)",
         )
     return numerator, denominator
+
+
+def _in_order(earlier: Indicator, later: Indicator, function: str, names: tuple[str, str]) -> None:
+    """Refuse two indicators whose periods are not in order (``later`` after ``earlier``).
+
+    Swapped periods would flip the verdict. Without a period on either, the caller
+    vouches for the order.
+    """
+    first, then = earlier.period, later.period
+    if first is None or then is None or then.start > first.end:
+        return
+    before, after = names
+    raise InvalidField(
+        function,
+        after,
+        f"covers {then.label}, which does not start after the {before} period "
+        f"{first.label} ends; pass the earlier period as {before} and the later one as "
+        f"{after}, without overlap",
+    )
 
 
 def _rate_of(indicator: Indicator) -> Fraction:
@@ -828,7 +860,9 @@ def diagnose(
     Args:
         current: the rate in the current period, a rate of counts as
             :func:`~renewal_core.kpi.indicator.rate` builds it.
-        previous: the same rate in the period compared against; same name.
+        previous: the same rate in the period compared against; same name. When
+            both carry a ``period``, the current one must start after the
+            previous one ends.
         threshold: the change, in percentage points, a rate must exceed to be
             judged (a ``Decimal``, an ``int`` or a decimal string, 0 to 100).
         significance: the p-value below which a change is significant, strictly
@@ -841,8 +875,9 @@ def diagnose(
             indicator's counts.
 
     Raises:
-        InvalidField: an indicator is not a rate of counts, the names differ, a
-            setting is out of range, or a breakdown is malformed or does not add up.
+        InvalidField: an indicator is not a rate of counts, the names differ, the
+            current period does not start after the previous one ends, a setting is
+            out of range, or a breakdown is malformed or does not add up.
         ArgumentTypeError: a setting has the wrong type.
 
     >>> from renewal_core.kpi.indicator import rate
@@ -861,6 +896,7 @@ def diagnose(
             "previous",
             f"is {previous.name!r}, where current is {current.name!r}: compare one indicator",
         )
+    _in_order(previous, current, "diagnose", ("previous", "current"))
     judgement = _judge(current.name, now, before, settings, "diagnose")
     attributions = _attributions(
         breakdowns, now, before, judgement.status is not FindingStatus.NO_DATA

@@ -2,11 +2,13 @@
 
 A :class:`Dimension` is a name and a function from a record to its key. The
 built-in dimensions read the record attribute of the same name (``channel``,
-``line``, ``region``, ``segment``, ``product``) or, for ``expiry_month``, the
-calendar month of a :class:`~renewal_core.kpi.records.DueRecord`'s ``due_on`` as a
-:class:`~renewal_core.kpi.indicator.Period`. Wherever a dimension is taken, its
-name is enough for a built-in one; any other grouping is a ``Dimension`` of your
-own:
+``line``, ``region``, ``segment``, ``product``), which every record type has, or,
+for ``expiry_month``, the calendar month of a
+:class:`~renewal_core.kpi.records.DueRecord`'s ``due_on`` as a
+:class:`~renewal_core.kpi.indicator.Period`: only due records have it, so an
+indicator of other records refuses a filter or a breakdown by ``expiry_month``.
+Wherever a dimension is taken, its name is enough for a built-in one; any other
+grouping is a ``Dimension`` of your own:
 
 >>> import pendulum
 >>> from renewal_core.kpi.records import ScoreRecord
@@ -53,9 +55,10 @@ class Dimension:
     Attributes:
         name: what the dimension is called in filters and breakdowns
             (``"channel"``).
-        key: the function that gives a record's key; the key must be hashable,
-            and keys of one dimension comparable with each other, or enum
-            members, or periods, so that breakdowns list them in order.
+        key: the function that gives a record's key; the key must be hashable
+            (a ``tuple``, not a ``list``), and keys of one dimension comparable
+            with each other, or enum members, or periods, so that breakdowns list
+            them in order.
     """
 
     name: str = attrs.field(validator=_text())
@@ -72,9 +75,12 @@ def _expiry_month(record: Any) -> Period:
     return _month(day.year, day.month)
 
 
-# The built-in dimensions that read one attribute of the same name.
+# The built-in dimensions that read one attribute of the same name: every record
+# type has these attributes.
 ATTRIBUTES: Final = ("channel", "line", "region", "segment", "product")
 EXPIRY_MONTH: Final = Dimension("expiry_month", _expiry_month)
+# The built-in dimensions of records with a due day (DueRecord).
+DUE_DIMENSIONS: Final = (*ATTRIBUTES, EXPIRY_MONTH.name)
 
 DIMENSIONS: Final[Mapping[str, Dimension]] = MappingProxyType(
     {
@@ -86,8 +92,18 @@ DIMENSIONS: Final[Mapping[str, Dimension]] = MappingProxyType(
 
 ``channel``, ``line``, ``region``, ``segment`` and ``product`` read the record
 attribute of that name; ``expiry_month`` gives the calendar month of a due record's
-``due_on`` as a month :class:`~renewal_core.kpi.indicator.Period`.
+``due_on`` as a month :class:`~renewal_core.kpi.indicator.Period` (records without
+a due day have no expiry month).
 """
+
+# What each built-in dimension reads, for the message that refuses it on records
+# without it.
+_READS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        **{name: f"{name} attribute" for name in ATTRIBUTES},
+        EXPIRY_MONTH.name: "due day (due_on) to take the expiry month from",
+    }
+)
 
 _NAME_SHAPE: Final = re.compile(r"[a-z][a-z0-9_]{0,39}")
 
@@ -107,12 +123,41 @@ _FILTER_TYPES: Final[Mapping[str, type[Any]]] = MappingProxyType(
 )
 
 
+def _is_month(period: Period) -> bool:
+    return period.start.day == 1 and period.end == period.start.end_of("month")
+
+
 def check_filter(name: str, value: object, parameter: str) -> None:
-    """Refuse a filter value of a type the built-in dimension ``name`` never has.
+    """Refuse a filter value the built-in dimension ``name`` never has.
+
+    Such a filter would silently select nothing: a value of another type (a
+    ``"agent"`` where ``Channel.AGENT`` is meant) and, for ``expiry_month``, ``None``
+    or a period that is not a whole calendar month (every due record has an expiry
+    month, and it is a calendar month).
 
     Raises:
-        InvalidField: ``value`` is neither ``None`` nor of the dimension's type.
+        InvalidField: ``value`` is neither ``None`` nor of the dimension's type, or
+            an expiry month is not a calendar month.
     """
+    owner = parameter.partition("(")[0]
+    field = f"filters[{name!r}]"
+    if name == EXPIRY_MONTH.name:
+        if isinstance(value, Period) and not _is_month(value):
+            start = value.start
+            raise InvalidField(
+                owner,
+                field,
+                f"{value.label} is not a calendar month, and an expiry month always is one, "
+                f"so it would select nothing; give a month such as "
+                f"Period.month({start.year}, {start.month}), or select days with period=",
+            )
+        if value is None:
+            raise InvalidField(
+                owner,
+                field,
+                "is None, and every due record has an expiry month, so it would select "
+                "nothing; give a month such as Period.month(2025, 3)",
+            )
     kind = _FILTER_TYPES[name]
     if value is None or isinstance(value, kind):
         return
@@ -121,8 +166,47 @@ def check_filter(name: str, value: object, parameter: str) -> None:
         if issubclass(kind, enum.Enum)
         else _not_an_instance(kind, value)
     )
-    owner = parameter.partition("(")[0]
-    raise InvalidField(owner, f"filters[{name!r}]", f"{reason} (or None)")
+    shown = " (a month Period)" if name == EXPIRY_MONTH.name else " (or None)"
+    raise InvalidField(owner, field, f"{reason}{shown}")
+
+
+def check_supported(
+    name: str,
+    supported: tuple[str, ...],
+    record_type: type[Any],
+    parameter: str,
+    *,
+    custom: bool,
+) -> None:
+    """Refuse the built-in dimension ``name`` where the records have nothing it reads.
+
+    Args:
+        name: the built-in dimension's name.
+        supported: the built-in dimensions the records support.
+        record_type: the type of the records, named in the message.
+        parameter: the function and parameter to name in an error, such as
+            ``"breakdown(by)"`` or ``"contact_rate(filters['expiry_month'])"``.
+        custom: whether the parameter also takes a :class:`Dimension` of one's own
+            (a ``by``, not a filter), which the message then suggests.
+
+    Raises:
+        InvalidField: ``name`` is not one of ``supported``.
+    """
+    if name in supported:
+        return
+    owner, _, field = parameter.partition("(")
+    others = ", ".join(supported)
+    instead = (
+        f"use one of {others}, or a Dimension of your own"
+        if custom
+        else f"filter by one of {others}"
+    )
+    raise InvalidField(
+        owner,
+        field.removesuffix(")"),
+        f"a {record_type.__name__} has no {_READS[name]}, so the {name!r} dimension cannot "
+        f"be read from it; {instead}",
+    )
 
 
 def resolve(by: str | Dimension, *, parameter: str) -> Dimension:

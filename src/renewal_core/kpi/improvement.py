@@ -63,6 +63,7 @@ from renewal_core.kpi.diagnosis import (
     FindingStatus,
     ProportionTest,
     _counts,
+    _in_order,
     _judge,
     _optional_decimal,
     _settings,
@@ -169,7 +170,8 @@ class ImprovementAction:
         description: what will be done, free text. It is left out of the ``repr``
             and of error messages, since free text may name people.
         owner: the host's identifier of the person or team responsible (an id such
-            as ``"team-renewals-east"``, not a name).
+            as ``"team-renewals-east"``, not a name). Since a name may be put there
+            all the same, it is left out of the ``repr`` and of error messages.
         deadline: the day by which it is to be done; a ``datetime.date`` is
             converted, a datetime refused.
         status: the :class:`ActionStatus`, ``PLANNED`` when recorded.
@@ -180,7 +182,7 @@ class ImprovementAction:
     finding: Finding = attrs.field(validator=_instance_of(Finding), repr=False)
     cause: CauseCategory = attrs.field(validator=_member_of(CauseCategory))
     description: str = attrs.field(validator=_text(personal=True), repr=False)
-    owner: str = attrs.field(validator=_text())
+    owner: str = attrs.field(validator=_text(personal=True), repr=False)
     deadline: pendulum.Date = attrs.field(converter=_as_day, validator=_day)
     status: ActionStatus = attrs.field(
         default=ActionStatus.PLANNED, kw_only=True, validator=_member_of(ActionStatus)
@@ -287,7 +289,8 @@ def evaluate(
     Args:
         action: the action, ``DONE``.
         before: the indicator before the action, a rate of counts.
-        after: the indicator after the action, a rate of counts.
+        after: the indicator after the action, a rate of counts; when both carry a
+            ``period``, its period must start after the one of ``before`` ends.
         threshold: the change in points to exceed; the finding's by default.
         significance: the significance level; the finding's by default.
         min_sample: the fewest cases each period must count; the finding's by default.
@@ -298,7 +301,8 @@ def evaluate(
     Raises:
         InvalidTransition: the action is not ``DONE``.
         InvalidField: an indicator is not a rate of counts, is not the finding's
-            indicator, or a setting is out of range.
+            indicator, the periods are not in order (``after`` starting after
+            ``before`` ends), or a setting is out of range.
         ArgumentTypeError: an argument has the wrong type.
     """
     checked = _step(action, "evaluate", "evaluate")
@@ -320,6 +324,7 @@ def evaluate(
                 f"is {indicator.name!r}, where the action targets {finding.name!r}: measure "
                 "the indicator of the finding",
             )
+    _in_order(before, after, "evaluate", ("before", "after"))
     judgement = _judge(finding.name, counts["after"], counts["before"], settings, "evaluate")
     evaluation = Evaluation(
         verdict=_VERDICTS[judgement.status],

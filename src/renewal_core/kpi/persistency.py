@@ -44,11 +44,12 @@ before.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 from renewal_core._fields import _type_name
 from renewal_core.errors import ArgumentTypeError, InvalidField
 from renewal_core.kpi._tally import ZERO, Measure, Select, add_exact, register, same_currency
+from renewal_core.kpi.dimensions import ATTRIBUTES
 from renewal_core.kpi.indicator import Indicator, Period, Unit, ratio_value
 from renewal_core.kpi.records import Exclusion, PersistencyRecord
 
@@ -78,6 +79,8 @@ class _Persisted:
 
 class _PersistencyMeasure(Measure[_Persisted]):
     __slots__ = ("grace_days", "months")
+
+    dimensions: ClassVar = ATTRIBUTES
 
     def __init__(self, months: int, grace_days: int) -> None:
         super().__init__(f"persistency_{months}", PersistencyRecord)
@@ -196,7 +199,9 @@ def persistency(
         ArgumentTypeError: ``records`` is not an iterable of
             ``PersistencyRecord``, or ``months`` or ``grace_days`` is not an ``int``.
         InvalidField: ``months`` is neither 13 nor 25, ``grace_days`` is negative,
-            or a filter names no built-in dimension.
+            or a filter names no built-in dimension, names ``expiry_month``
+            (persistency records have no due day) or has a value the dimension
+            never takes.
         CurrencyMismatch: the premiums are not all in one currency.
 
     With the book above: 12000 paid early and 6000 within the grace period count;

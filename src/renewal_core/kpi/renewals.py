@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Hashable, Iterable, Mapping
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 from renewal_core.kpi._tally import (
     ZERO,
@@ -54,6 +54,7 @@ from renewal_core.kpi._tally import (
     same_currency,
     subtract_exact,
 )
+from renewal_core.kpi.dimensions import DUE_DIMENSIONS
 from renewal_core.kpi.indicator import Indicator, IntervalMethod, Period, Unit, rate, ratio_value
 from renewal_core.kpi.records import DueRecord
 
@@ -78,6 +79,8 @@ class _DueMeasure(Measure[Any]):
     """A measure over due records: a period selects on ``due_on``."""
 
     __slots__ = ()
+
+    dimensions: ClassVar = DUE_DIMENSIONS
 
     def selector(self, period: Period) -> Select:
         start, end = period.start, period.end
@@ -266,7 +269,8 @@ def renewal_rate(
     Raises:
         ArgumentTypeError: ``records`` is not an iterable of ``DueRecord``, or
             ``period`` or ``filters`` have the wrong type.
-        InvalidField: a filter names no built-in dimension.
+        InvalidField: a filter names no built-in dimension, or has a value the
+            dimension never takes (an ``expiry_month`` that is not a calendar month).
 
     Two of the three eligible policies due in March were renewed (the fourth is
     not eligible):
@@ -302,7 +306,8 @@ def retention_rate(
 
     Raises:
         ArgumentTypeError: ``records`` is not an iterable of ``DueRecord``.
-        InvalidField: a filter names no built-in dimension.
+        InvalidField: a filter names no built-in dimension, or has a value the
+            dimension never takes (an ``expiry_month`` that is not a calendar month).
 
     Two of the four policies due in March were kept:
 
@@ -331,7 +336,8 @@ def lapse_rate(
 
     Raises:
         ArgumentTypeError: ``records`` is not an iterable of ``DueRecord``.
-        InvalidField: a filter names no built-in dimension.
+        InvalidField: a filter names no built-in dimension, or has a value the
+            dimension never takes (an ``expiry_month`` that is not a calendar month).
 
     >>> lapsed = lapse_rate(book, period=in_march)
     >>> lapsed.value, lapsed.numerator, lapsed.denominator
@@ -362,7 +368,8 @@ def premium_renewal_rate(
 
     Raises:
         ArgumentTypeError: ``records`` is not an iterable of ``DueRecord``.
-        InvalidField: a filter names no built-in dimension.
+        InvalidField: a filter names no built-in dimension, or has a value the
+            dimension never takes (an ``expiry_month`` that is not a calendar month).
         CurrencyMismatch: the premiums are not all in one currency.
 
     In March, 1100 + 1800 renewed on 1000 + 2000 + 3000 due:
@@ -396,7 +403,8 @@ def average_premium_change(
 
     Raises:
         ArgumentTypeError: ``records`` is not an iterable of ``DueRecord``.
-        InvalidField: a filter names no built-in dimension.
+        InvalidField: a filter names no built-in dimension, or has a value the
+            dimension never takes (an ``expiry_month`` that is not a calendar month).
         CurrencyMismatch: the premiums are not all in one currency.
 
     In March, +100 and -200 over two renewals:

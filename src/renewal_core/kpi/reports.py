@@ -82,7 +82,12 @@ class ReportStyle(ShortReprEnum):
     TEXT = "text"
     """Plain text, columns aligned with spaces and the header underlined with dashes."""
     MARKDOWN = "markdown"
-    """A GitHub-flavoured Markdown table, numbers aligned right."""
+    """A GitHub-flavoured Markdown table, numbers aligned right.
+
+    Every cell shows its text as written: what Markdown would read as table syntax,
+    emphasis or code (``|``, ``*``, ``_``, ``~``, backticks, backslashes) is escaped
+    with a backslash, so that the name ``renewal_rate`` is written
+    ``renewal\\_rate`` in the table's source and shows as ``renewal_rate``."""
 
 
 # --------------------------------------------------------------------------- labels
@@ -202,9 +207,20 @@ def _cells(line: Sequence[str], widths: Sequence[int], right: Sequence[bool]) ->
     ]
 
 
+# What Markdown would read as table syntax (|), emphasis (* and _), strikethrough (~)
+# or code (`) in a cell, and the backslash that escapes them.
+_MARKDOWN_ESCAPES: Final = str.maketrans(
+    {char: f"\\{char}" for char in ("\\", "|", "*", "_", "~", "`")}
+)
+
+
 def _escape(cell: str) -> str:
-    """Escape what Markdown would read as table syntax or emphasis in a cell."""
-    return cell.replace("\\", "\\\\").replace("|", "\\|")
+    """Escape what Markdown would read as table syntax, emphasis or code in a cell.
+
+    A backslash goes before every backslash, ``|``, ``*``, ``_``, ``~`` and backtick,
+    so that a segment ``*vip*`` shows as written, not in italics.
+    """
+    return cell.translate(_MARKDOWN_ESCAPES)
 
 
 def _style(value: object, function: str) -> ReportStyle:
@@ -425,15 +441,12 @@ def _points(instance: object, attribute: attrs.Attribute[Any], value: object) ->
     for index, point in enumerate(value):
         if not isinstance(point, SeriesPoint):
             _fail(instance, f"{attribute.name}[{index}]", "must be a SeriesPoint")
-        if previous is not None and (point.period.start, point.period.end) <= (
-            previous.start,
-            previous.end,
-        ):
+        if previous is not None and point.period.start <= previous.end:
             _fail(
                 instance,
                 f"{attribute.name}[{index}]",
-                f"period {point.label} does not come after {previous.label}: points are "
-                "sorted by period and each period appears once",
+                f"period {point.label} does not start after {previous.label} ends: points "
+                "are sorted by period, and periods do not overlap",
             )
         previous = point.period
 
@@ -445,7 +458,8 @@ class Series:
     Attributes:
         name: the indicator's name.
         unit: the :class:`~renewal_core.kpi.indicator.Unit` of the values.
-        points: the :class:`SeriesPoint` values, sorted by period.
+        points: the :class:`SeriesPoint` values, sorted by period, each period
+            starting after the one before ends (periods do not overlap).
     """
 
     name: str = attrs.field(validator=_text())
@@ -476,9 +490,10 @@ class Series:
 def series(indicators: Iterable[Indicator], *, confidence: Decimal | str = "0.95") -> Series:
     """The points of one indicator over periods, sorted by period, for a chart.
 
-    Each indicator must have a period, a different one, and all must share one name
-    and one unit. A period without data is a point whose value and bounds are
-    ``None``, which charting libraries draw as a gap.
+    Each indicator must have a period, the periods must not overlap (a month and
+    the quarter holding it would count the same records twice), and all must share
+    one name and one unit. A period without data is a point whose value and bounds
+    are ``None``, which charting libraries draw as a gap.
 
     Args:
         indicators: the indicator of each period, in any order.
@@ -486,8 +501,8 @@ def series(indicators: Iterable[Indicator], *, confidence: Decimal | str = "0.95
 
     Raises:
         InvalidField: no indicators, an item is not an indicator or has no period,
-            two have the same period, names or units differ, or ``confidence`` is
-            not between 0 and 1.
+            two periods overlap, names or units differ, or ``confidence`` is not
+            between 0 and 1.
 
     >>> from renewal_core.kpi.indicator import Period, rate
     >>> months = [rate("renewal_rate", n, 100, period=Period.month(2025, m))
@@ -529,5 +544,12 @@ def series(indicators: Iterable[Indicator], *, confidence: Decimal | str = "0.95
                 "series",
                 "indicators",
                 f"hold two indicators for {later.label}; pass one indicator a period",
+            )
+        if later.period.start <= earlier.period.end:
+            raise InvalidField(
+                "series",
+                "indicators",
+                f"hold periods {earlier.label} and {later.label}, which overlap; a series "
+                "holds periods that do not overlap, such as months",
             )
     return Series(first.name, first.unit, points)

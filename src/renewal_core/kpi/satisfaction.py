@@ -26,11 +26,12 @@ True
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 from renewal_core._fields import _type_name
 from renewal_core.errors import ArgumentTypeError, InvalidField
 from renewal_core.kpi._tally import Measure, Select, check_filters, check_period, register
+from renewal_core.kpi.dimensions import ATTRIBUTES
 from renewal_core.kpi.indicator import Indicator, IntervalMethod, Period, Unit, rate, ratio_value
 from renewal_core.kpi.records import ScoreRecord
 
@@ -52,6 +53,8 @@ class _ScoreMeasure(Measure[list[int]]):
     """Counts of each score on a scale; NPS and CSAT differ in how they finish."""
 
     __slots__ = ("scale",)
+
+    dimensions: ClassVar = ATTRIBUTES
 
     def __init__(self, name: str, scale: range) -> None:
         super().__init__(name, ScoreRecord)
@@ -122,7 +125,7 @@ def _scored(
             _type_name(scores), f"{function}(scores)", "an iterable of int scores"
         )
     check_period(period, f"{function}(period)")
-    chosen = check_filters(filters, f"{function}(filters)", named=False)
+    chosen = check_filters(filters, f"{function}(filters)", None)
     counts = measure.start()
     low, high = measure.scale.start, measure.scale.stop - 1
     for index, given in enumerate(scores):

@@ -31,10 +31,11 @@ and ``period`` is recorded on the result as that period, not used to select.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 from renewal_core.errors import InvalidField
 from renewal_core.kpi._tally import ZERO, Measure, Select, add_exact, register, same_currency
+from renewal_core.kpi.dimensions import ATTRIBUTES
 from renewal_core.kpi.indicator import Indicator, Period, Unit, ratio_value
 from renewal_core.kpi.records import SurrenderRecord
 
@@ -58,6 +59,8 @@ class _SurrenderMeasure(Measure[_Sums]):
     """Surrendered amounts over a base: payments or sums insured."""
 
     __slots__ = ("simple",)
+
+    dimensions: ClassVar = ATTRIBUTES
 
     def __init__(self, name: str, *, simple: bool) -> None:
         super().__init__(name, SurrenderRecord)
@@ -134,7 +137,9 @@ def surrender_rate(
 
     Raises:
         ArgumentTypeError: ``records`` is not an iterable of ``SurrenderRecord``.
-        InvalidField: a filter names no built-in dimension.
+        InvalidField: a filter names no built-in dimension, or names
+            ``expiry_month`` (surrender figures have no due day), or has a value the dimension
+            never takes.
         CurrencyMismatch: the amounts are not all in one currency.
 
     40000 paid on 1500000 + 500000:
@@ -168,7 +173,8 @@ def simple_surrender_rate(
     Raises:
         ArgumentTypeError: ``records`` is not an iterable of ``SurrenderRecord``.
         InvalidField: a record has no sums insured, or a filter names no built-in
-            dimension.
+            dimension, or names ``expiry_month`` (surrender figures have no due
+            day), or has a value the dimension never takes.
         CurrencyMismatch: the amounts are not all in one currency.
 
     800000 surrendered of 40000000 in force:
