@@ -382,7 +382,7 @@ def _verified(case: Case, firing: Firing) -> Iterable[Reason]:
 def _payment_fits(case: Case, firing: Firing) -> Iterable[Reason]:
     """Refuse a first payment that cannot be one for the quote confirmed."""
     quote = _recorded(case, "quote", Quote)
-    if quote is None:
+    if quote is None:  # pragma: no cover - the quote step recorded it; no step replaces it
         return [_data_missing("quote", Quote)]
     payment = firing.payload["payment"]
     assert isinstance(payment, Money)  # noqa: S101 - checked by the transition's needs
