@@ -180,8 +180,8 @@ def test_a_ratio_of_amounts_has_no_interval() -> None:
         ({"numerator": True}, "Indicator.numerator: must be an int or a Decimal, not bool"),
         ({"denominator": Decimal("Infinity")}, "Indicator.denominator: must be finite"),
         ({"period": "2025-03"}, "Indicator.period: must be a Period or None, not str"),
-        ({"filters": {1: "x"}}, "Indicator.filters: must be a mapping with str keys"),
-        ({"details": ["x"]}, "Indicator.details: must be a mapping with str keys"),
+        ({"filters": {1: "x"}}, "Indicator.filters: keys must be str, not int"),
+        ({"details": ["x"]}, "Indicator.details: must be a mapping, not list"),
         ({"value": None}, "Indicator.value: must be None exactly when the denominator is 0"),
         ({"denominator": 0}, "Indicator.value: must be None exactly when the denominator is 0"),
         (

@@ -84,6 +84,7 @@ from renewal_core._fields import (
     _fail,
     _items,
     _member_of,
+    _read_only,
     _type_name,
     _wrong_type,
 )
@@ -172,13 +173,6 @@ class CustomerEvent:
 
 
 # --------------------------------------------------------------------------- rules
-
-
-def _read_only_tiers(value: Mapping[Tier, int | None]) -> Mapping[Tier, int | None]:
-    given: object = value  # typed loosely: callers without mypy can pass anything
-    if isinstance(given, Mapping):
-        return MappingProxyType(dict(given))
-    return value
 
 
 def _every_months(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -279,7 +273,7 @@ class FollowUpRules:
     """
 
     every_months: Mapping[Tier, int | None] = attrs.field(
-        default=_DEFAULT_MONTHS, converter=_read_only_tiers, validator=_every_months
+        default=_DEFAULT_MONTHS, converter=_read_only, validator=_every_months
     )
     after_claim_days: int = attrs.field(default=3, kw_only=True, validator=_count)
     after_complaint_days: int = attrs.field(default=1, kw_only=True, validator=_count)

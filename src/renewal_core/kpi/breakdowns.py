@@ -49,12 +49,11 @@ import itertools
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from operator import attrgetter
-from types import MappingProxyType
 from typing import Any, Final, cast, overload
 
 import attrs
 
-from renewal_core._fields import _fail, _instance_of, _text, _type_name
+from renewal_core._fields import _fail, _instance_of, _read_only, _text, _type_name
 from renewal_core.errors import ArgumentTypeError, InvalidField, _shown
 from renewal_core.kpi._tally import (
     Key,
@@ -123,13 +122,6 @@ def _ordered(keys: Iterable[Hashable]) -> list[Hashable]:
 
 
 # --------------------------------------------------------------------------- values
-
-
-def _read_only(value: Mapping[Any, Any]) -> Mapping[Any, Any]:
-    given: object = value
-    if isinstance(given, Mapping):
-        return MappingProxyType(dict(given))
-    return value
 
 
 def _indicators(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:

@@ -37,14 +37,22 @@ from collections.abc import Mapping
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 from statistics import NormalDist
-from types import MappingProxyType
 from typing import Any, Final, cast
 
 import attrs
 import pendulum
 
 from renewal_core._enums import ShortReprEnum
-from renewal_core._fields import _as_day, _day, _fail, _member_of, _text, _type_name
+from renewal_core._fields import (
+    _as_day,
+    _day,
+    _fail,
+    _member_of,
+    _read_only,
+    _str_keys,
+    _text,
+    _type_name,
+)
 from renewal_core.errors import InvalidField
 
 __all__ = [
@@ -151,18 +159,6 @@ def _number(instance: object, attribute: attrs.Attribute[Any], value: object) ->
 def _optional_value(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is not None and (not isinstance(value, Decimal) or not value.is_finite()):
         _fail(instance, attribute.name, f"must be a finite Decimal or None, not {value!r}")
-
-
-def _read_only(value: Mapping[str, object]) -> Mapping[str, object]:
-    given: object = value
-    if isinstance(given, Mapping):
-        return MappingProxyType(dict(given))
-    return value
-
-
-def _str_keys(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, Mapping) or not all(isinstance(key, str) for key in value):
-        _fail(instance, attribute.name, "must be a mapping with str keys")
 
 
 def _optional_period(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:

@@ -111,6 +111,7 @@ from renewal_core._fields import (
     _maker,
     _member_of,
     _money,
+    _read_only,
     _text,
     _type_name,
     _wrong_type,
@@ -970,13 +971,6 @@ def _attributes(instance: object, attribute: attrs.Attribute[Any], value: object
             _fail(instance, attribute.name, f"{name!r} {problem}")
 
 
-def _read_only_attributes(value: Mapping[str, RateKeyPart]) -> Mapping[str, RateKeyPart]:
-    given: object = value
-    if isinstance(given, Mapping):
-        return MappingProxyType(dict(given))
-    return value
-
-
 @attrs.frozen
 class RatedRisk:
     """What a rating plan rates: the insured object's attributes and amounts.
@@ -1000,7 +994,7 @@ sum_insured=Money('100000', 'CNY'), expiring_premium=None)
     """
 
     attributes: Mapping[str, RateKeyPart] = attrs.field(
-        converter=_read_only_attributes, validator=_attributes
+        converter=_read_only, validator=_attributes
     )
     sum_insured: Money | None = attrs.field(
         default=None, kw_only=True, validator=attrs.validators.optional(_money(positive=True))

@@ -117,9 +117,10 @@ def _open(
     at: dt.datetime,
     openers: frozenset[enum.Enum],
     who: str,
+    key: str = "request",
 ) -> tuple[Case, tuple[WorkflowEvent, ...]]:
-    """Open a case with ``request`` under ``"request"``, if ``actor`` may open it."""
-    case, events = workflow.start(case_id, actor=actor, at=at, data={"request": request})
+    """Open a case with ``request`` recorded under ``key``, if ``actor`` may open it."""
+    case, events = workflow.start(case_id, actor=actor, at=at, data={key: request})
     if actor.role not in openers:
         raise TransitionRefused(
             workflow.name,

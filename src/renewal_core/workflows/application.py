@@ -114,7 +114,7 @@ import pendulum
 from renewal_core._enums import ShortReprEnum
 from renewal_core._fields import _as_day, _day, _member_of, _text, _wrong_type
 from renewal_core.eligibility import Decision, Outcome
-from renewal_core.errors import InvalidField, TransitionRefused
+from renewal_core.errors import InvalidField
 from renewal_core.materials import MaterialReview
 from renewal_core.model import Channel, Policy, _time_zone, _zone_name
 from renewal_core.money import Money
@@ -123,9 +123,9 @@ from renewal_core.pricing.rating import Quote, QuoteVerification
 from renewal_core.reasons import Reason, Severity, _reason
 from renewal_core.risk import RiskAssessment, RiskLevel
 from renewal_core.windows import RenewalWindow, renewal_window
+from renewal_core.workflows._steps import _open
 from renewal_core.workflows.engine import (
     DEFAULT_CALENDAR,
-    START,
     Actor,
     Case,
     Condition,
@@ -693,22 +693,13 @@ agent or a clerk, not by finance
         _wrong_type(
             workflow, "open_application(workflow)", "a Workflow from application_workflow()"
         )
-    case, events = workflow.start(case_id, actor=actor, at=at, data={"details": details})
-    if actor.role not in _APPLICANTS:
-        raise TransitionRefused(
-            workflow.name,
-            case_id,
-            ApplicationState.DRAFT.value,
-            START,
-            [
-                _reason(
-                    "role.not_allowed",
-                    Severity.BLOCK,
-                    "roles",
-                    "an application is opened by the customer, an agent or a clerk, not by "
-                    f"{actor.role.value}",
-                    {"role": actor.role, "roles": _APPLICANTS},
-                )
-            ],
-        )
-    return case, events
+    return _open(
+        workflow,
+        case_id,
+        details,
+        actor=actor,
+        at=at,
+        openers=_APPLICANTS,
+        who="an application is opened by the customer, an agent or a clerk",
+        key="details",
+    )

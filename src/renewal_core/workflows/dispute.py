@@ -127,14 +127,14 @@ from renewal_core._fields import (
     _type_name,
     _wrong_type,
 )
-from renewal_core.errors import InvalidField, TransitionRefused
+from renewal_core.errors import InvalidField
 from renewal_core.model import Channel
 from renewal_core.money import Money
 from renewal_core.periods import local_day
 from renewal_core.reasons import Reason, Severity, _reason
+from renewal_core.workflows._steps import _open
 from renewal_core.workflows.engine import (
     DEFAULT_CALENDAR,
-    START,
     Actor,
     Case,
     Deadline,
@@ -756,22 +756,13 @@ behalf, not by underwriter
         _wrong_type(claim, "open_dispute(claim)", "a DisputeClaim")
     if not isinstance(arguments[1], Workflow) or workflow.states is not DisputeState:
         _wrong_type(workflow, "open_dispute(workflow)", "a Workflow from dispute_workflow()")
-    case, events = workflow.start(case_id, actor=actor, at=at, data={"claim": claim})
-    if actor.role not in _OPENERS:
-        raise TransitionRefused(
-            workflow.name,
-            case_id,
-            DisputeState.OPENED.value,
-            START,
-            [
-                _reason(
-                    "role.not_allowed",
-                    Severity.BLOCK,
-                    "roles",
-                    "a dispute is opened by the customer, or by a clerk on their behalf, not "
-                    f"by {actor.role.value}",
-                    {"role": actor.role, "roles": _OPENERS},
-                )
-            ],
-        )
-    return case, events
+    return _open(
+        workflow,
+        case_id,
+        claim,
+        actor=actor,
+        at=at,
+        openers=_OPENERS,
+        who="a dispute is opened by the customer, or by a clerk on their behalf",
+        key="claim",
+    )

@@ -83,7 +83,16 @@ import pendulum
 
 from renewal_core._digests import _digest
 from renewal_core._enums import ShortReprEnum
-from renewal_core._fields import _fail, _flag, _maker, _text, _type_name, _wrong_type
+from renewal_core._fields import (
+    _as_tuple,
+    _fail,
+    _flag,
+    _maker,
+    _read_only,
+    _text,
+    _type_name,
+    _wrong_type,
+)
 from renewal_core.errors import (
     ArgumentTypeError,
     DateOutOfRange,
@@ -201,6 +210,7 @@ Condition: TypeAlias = "Callable[[Case, Firing], bool]"
 
 
 def _as_states(value: object) -> object:
+    """A member, or a collection of them, as a frozenset (states, roles, weekdays)."""
     if isinstance(value, enum.Enum):
         return frozenset({value})
     if isinstance(value, Iterable) and not isinstance(value, str | bytes):
@@ -240,12 +250,6 @@ def _callables(instance: object, attribute: attrs.Attribute[Any], value: object)
             )
 
 
-def _to_tuple(value: object) -> object:
-    if isinstance(value, list | tuple):
-        return tuple(value)
-    return value
-
-
 @attrs.frozen
 class Route:
     """Where a transition goes when the target depends on the case.
@@ -267,7 +271,7 @@ class Route:
     (<Level.AUTO: 'auto'>, <Level.MANUAL: 'manual'>)
     """
 
-    branches: tuple[tuple[str, Condition, enum.Enum], ...] = attrs.field(converter=_to_tuple)
+    branches: tuple[tuple[str, Condition, enum.Enum], ...] = attrs.field(converter=_as_tuple)
     otherwise: enum.Enum = attrs.field(kw_only=True, validator=_enum_member)
 
     def __attrs_post_init__(self) -> None:
@@ -314,14 +318,6 @@ def _target(instance: object, attribute: attrs.Attribute[Any], value: object) ->
         _fail(instance, attribute.name, f"must be a state or a Route, not {_type_name(value)}")
 
 
-def _roles(value: object) -> object:
-    if isinstance(value, enum.Enum):
-        return frozenset({value})
-    if isinstance(value, Iterable) and not isinstance(value, str | bytes):
-        return frozenset(value)
-    return value
-
-
 def _role_set(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, frozenset):
         _fail(instance, attribute.name, f"must be a collection of roles, not {_type_name(value)}")
@@ -336,12 +332,6 @@ def _event_names(instance: object, attribute: attrs.Attribute[Any], value: objec
     for name in value:
         if not isinstance(name, str) or (name != START and _EVENT.fullmatch(name) is None):
             _fail(instance, attribute.name, f"must hold event names, not {name!r}")
-
-
-def _read_only(value: object) -> object:
-    if isinstance(value, Mapping):
-        return MappingProxyType(dict(value))
-    return value
 
 
 def _needs(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -387,13 +377,13 @@ class Transition:
     event: str = attrs.field(validator=_event_name)
     target: enum.Enum | Route = attrs.field(validator=_target)
     guards: tuple[Guard, ...] = attrs.field(
-        default=(), kw_only=True, converter=_to_tuple, validator=_callables
+        default=(), kw_only=True, converter=_as_tuple, validator=_callables
     )
     roles: frozenset[enum.Enum] = attrs.field(
-        default=frozenset(), kw_only=True, converter=_roles, validator=_role_set
+        default=frozenset(), kw_only=True, converter=_as_states, validator=_role_set
     )
     four_eyes: tuple[str, ...] = attrs.field(
-        default=(), kw_only=True, converter=_to_tuple, validator=_event_names
+        default=(), kw_only=True, converter=_as_tuple, validator=_event_names
     )
     needs: Mapping[str, type | tuple[type, ...]] = attrs.field(
         factory=dict, kw_only=True, converter=_read_only, validator=_needs
@@ -491,7 +481,7 @@ class WorkingCalendar:
 
     tz: str = attrs.field(validator=_zone_name)
     weekend: frozenset[int] = attrs.field(
-        default=frozenset({6, 7}), kw_only=True, converter=_roles, validator=_weekdays
+        default=frozenset({6, 7}), kw_only=True, converter=_as_states, validator=_weekdays
     )
     holidays: frozenset[pendulum.Date] = attrs.field(
         default=frozenset(), kw_only=True, converter=_as_days, validator=_day_set
@@ -787,8 +777,8 @@ class Workflow:
     final: frozenset[enum.Enum] = attrs.field(
         kw_only=True, converter=_as_states, validator=_states
     )
-    transitions: tuple[Transition, ...] = attrs.field(kw_only=True, converter=_to_tuple)
-    deadlines: tuple[Deadline, ...] = attrs.field(default=(), kw_only=True, converter=_to_tuple)
+    transitions: tuple[Transition, ...] = attrs.field(kw_only=True, converter=_as_tuple)
+    deadlines: tuple[Deadline, ...] = attrs.field(default=(), kw_only=True, converter=_as_tuple)
     calendar: WorkingCalendar | None = attrs.field(default=None, kw_only=True, validator=_calendar)
     _table: Mapping[tuple[enum.Enum, str], Transition] = attrs.field(init=False, repr=False)
     _allowed: Mapping[enum.Enum, tuple[str, ...]] = attrs.field(init=False, repr=False)
