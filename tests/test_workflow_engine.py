@@ -182,8 +182,8 @@ def _abc(
         states,  # type: ignore[arg-type]
         initial=initial,  # type: ignore[arg-type]
         final=final,
-        transitions=transitions,
-        deadlines=deadlines,
+        transitions=transitions,  # type: ignore[arg-type]
+        deadlines=deadlines,  # type: ignore[arg-type]
         calendar=calendar,  # type: ignore[arg-type]
     )
 
@@ -553,7 +553,7 @@ def _yes(case: Case, firing: Firing) -> bool:
 )
 def test_route_branches_are_checked(branches: object, message: str) -> None:
     with pytest.raises(InvalidField) as error:
-        Route(branches, otherwise=Abc.D)
+        Route(branches, otherwise=Abc.D)  # type: ignore[arg-type]
     assert str(error.value).startswith(message)
 
 
